@@ -1,0 +1,74 @@
+/** A JSON value: everything recorded in the log is one of these. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Structural equality of two JSON values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as never)[k], (b as never)[k]));
+}
+
+/**
+ * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped.
+ * Used for hashing events, so two encodings of one value always hash the same.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not JSON: ${value}`);
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/**
+ * Where `value` stops being plain JSON, as a path like `$.items[2].at`, or undefined when it is JSON.
+ * Rejects functions, symbols, bigints, non-finite numbers, class instances (Date, Map, ...) and cycles.
+ */
+export function findNonJson(value: unknown, path = '$', seen: Set<object> = new Set()): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${path} (${value})`;
+    case 'object': {
+      if (value === null) return undefined;
+      if (seen.has(value)) return `${path} (a cycle)`;
+      seen.add(value);
+      try {
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            const bad = findNonJson(value[i], `${path}[${i}]`, seen);
+            if (bad) return bad;
+          }
+          return undefined;
+        }
+        const proto = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) return `${path} (a ${proto?.constructor?.name ?? 'class'} instance)`;
+        for (const [k, v] of Object.entries(value)) {
+          if (v === undefined) continue;
+          const bad = findNonJson(v, `${path}.${k}`, seen);
+          if (bad) return bad;
+        }
+        return undefined;
+      } finally {
+        seen.delete(value);
+      }
+    }
+    case 'undefined':
+      return undefined;
+    default:
+      return `${path} (a ${typeof value})`;
+  }
+}

@@ -1,0 +1,112 @@
+import type { ChainLink, ChainThen } from './events.js';
+import type { StepFailure } from './errors.js';
+import type { Json } from './json.js';
+
+export type WorkflowStatus = 'runnable' | 'suspended' | 'complete' | 'terminated' | 'failed';
+
+export type PointerStatus =
+  | 'pending'
+  | 'running'
+  | 'sleeping'
+  | 'waitingForEvent'
+  /** A container whose branches are running. */
+  | 'waitingForChildren'
+  | 'complete'
+  | 'failed'
+  | 'compensated'
+  | 'cancelled'
+  | 'skipped';
+
+export interface ExecutionPointer {
+  readonly id: number;
+  readonly stepId: number;
+  readonly status: PointerStatus;
+  /** Active pointers are the ones not yet ended. */
+  readonly active: boolean;
+  readonly scope: readonly number[];
+  readonly predecessorId?: number;
+  readonly item?: Json;
+  readonly hasItem?: boolean;
+  readonly sleepUntil?: number;
+  readonly retryCount: number;
+  /** Executions started (StepStarted count). */
+  readonly attempt: number;
+  readonly eventName?: string;
+  readonly eventKey?: string;
+  readonly eventAsOf?: number;
+  readonly eventData?: Json;
+  readonly eventId?: string;
+  readonly activity?: { readonly name: string; readonly parameters: Json };
+  /** Direct child pointers (containers). */
+  readonly children: readonly number[];
+  /** Container: pointers inside its block, at any depth, not yet ended. */
+  readonly open: number;
+  readonly persistenceData?: Json;
+  readonly outcome?: Json;
+  readonly compensates?: number;
+  readonly chainId?: number;
+  readonly error?: StepFailure;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  /** Order in which pointers ended (state version at the end), for most-recent-first compensation. */
+  readonly endSeq?: number;
+}
+
+export interface HandlerChain {
+  readonly id: number;
+  readonly links: readonly ChainLink[];
+  /** Index of the link running now. */
+  readonly index: number;
+  readonly then: ChainThen;
+  readonly reason: 'compensate' | 'fail' | 'ensure';
+}
+
+/** Pointers live in fixed-size chunks so that changing one copies one chunk, not all of them. */
+export const POINTER_CHUNK = 128;
+
+export interface InstanceState {
+  readonly instanceId: string;
+  readonly definitionId: string;
+  readonly definitionVersion: number;
+  readonly reference?: string;
+  readonly status: WorkflowStatus;
+  readonly data: Json;
+  readonly createdAt: number;
+  readonly completedAt?: number;
+  /** Stream version: how many events have been folded. */
+  readonly version: number;
+  readonly pointerChunks: readonly (readonly ExecutionPointer[])[];
+  readonly pointerCount: number;
+  /** Ids of active pointers, ascending (creation order). */
+  readonly active: readonly number[];
+  /** External event ids this instance has consumed: never delivered twice. */
+  readonly consumed: { readonly [eventId: string]: true };
+  readonly chains: { readonly [id: number]: HandlerChain };
+  readonly nextChainId: number;
+  /** Set once an unhandled failure has been decided; the workflow fails when nothing is active. */
+  readonly failing?: StepFailure;
+  readonly forkedFrom?: { readonly instanceId: string; readonly version: number };
+  readonly suspendReason?: string;
+}
+
+export function pointerAt(state: InstanceState, id: number): ExecutionPointer {
+  const p = state.pointerChunks[Math.floor(id / POINTER_CHUNK)]?.[id % POINTER_CHUNK];
+  if (!p) throw new RangeError(`no pointer ${id} in instance ${state.instanceId}`);
+  return p;
+}
+
+export function findPointer(state: InstanceState, id: number): ExecutionPointer | undefined {
+  return state.pointerChunks[Math.floor(id / POINTER_CHUNK)]?.[id % POINTER_CHUNK];
+}
+
+export function* allPointers(state: InstanceState): Generator<ExecutionPointer> {
+  for (const chunk of state.pointerChunks) yield* chunk;
+}
+
+export function activePointers(state: InstanceState): ExecutionPointer[] {
+  return state.active.map((id) => pointerAt(state, id));
+}
+
+export function isTerminal(status: WorkflowStatus): boolean {
+  return status === 'complete' || status === 'terminated' || status === 'failed';
+}

@@ -1,0 +1,63 @@
+import type { WorkflowEvent } from '../domain/events.js';
+
+/**
+ * Who or what caused an event, recorded beside it (never inside the domain event).
+ * `actor` is a user, service or host id; `causationId` the id of the command or event that led to it.
+ */
+export interface EventMeta {
+  readonly actor?: string;
+  readonly causationId?: string;
+  readonly correlationId?: string;
+}
+
+/** An event as stored: the domain event plus the log's envelope. */
+export interface StoredEvent {
+  readonly streamId: string;
+  /** 1, 2, 3... within the stream, gapless. */
+  readonly version: number;
+  /** Position in the whole log, increasing (gaps allowed). */
+  readonly position: number;
+  /** When the log recorded it (ms since epoch). */
+  readonly recordedAt: number;
+  readonly event: WorkflowEvent;
+  readonly meta: EventMeta;
+  /** sha256 over the previous event's hash and this event's canonical JSON (hex). */
+  readonly hash: string;
+}
+
+export interface AppendRequest {
+  readonly streamId: string;
+  /** The stream's version the caller decided on: 0 for a new stream. */
+  readonly expectedVersion: number;
+  readonly events: readonly WorkflowEvent[];
+  readonly meta?: EventMeta;
+  /** Fencing token of the caller's lease, when the log checks ownership. */
+  readonly fence?: { readonly owner: string; readonly token: number };
+}
+
+export type AppendOutcome =
+  | { readonly ok: true; readonly streamId: string; readonly nextVersion: number; readonly lastPosition: number }
+  | { readonly ok: false; readonly streamId: string; readonly reason: 'conflict'; readonly actualVersion: number }
+  | { readonly ok: false; readonly streamId: string; readonly reason: 'fenced'; readonly detail: string };
+
+/**
+ * The append-only log. Each stream is one instance. Appends are atomic: all of a request's events
+ * are stored or none are.
+ */
+export interface EventLog {
+  /**
+   * Append several requests (different streams) in one durable commit: group commit.
+   * Each request succeeds or fails on its own (a conflict on one leaves the others stored).
+   * Throws only when the store itself fails, in which case nothing of the batch is stored.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
+  /** Events of one stream with `fromVersion <= version <= toVersion`, in order. */
+  read(streamId: string, fromVersion?: number, toVersion?: number): Promise<StoredEvent[]>;
+  /** Events of all streams after `afterPosition`, in position order, at most `limit`. */
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** The stream's current version (0 when it does not exist). */
+  streamVersion(streamId: string): Promise<number>;
+  /** Delete whole streams (purge): the only way events ever leave the log. Returns how many events went. */
+  deleteStreams(streamIds: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
