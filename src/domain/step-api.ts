@@ -34,7 +34,22 @@ export interface StepContext<TData = unknown> {
   readonly now: number;
   /** The step's static configuration (YAML `config`). */
   readonly config: Json | undefined;
+  /** Start child workflows (composition). */
+  readonly workflows: ChildWorkflows;
 }
+
+/**
+ * Starting a child workflow from a step. When the child ends, the host publishes the external event
+ * `CHILD_ENDED_EVENT` with key = child instance id and data `{ status, data, error? }`; a step
+ * usually returns `Result.waitForEvent(CHILD_ENDED_EVENT, childId, 0)` and, when it runs again with
+ * `ctx.event` set, reads the child's result from it.
+ */
+export interface ChildWorkflows {
+  /** Idempotent: the same `childId` starts at most one child. */
+  startChild(request: { definitionId: string; version?: number; data: Json; childId: string }): Promise<string>;
+}
+
+export const CHILD_ENDED_EVENT = 'wfe.child-ended';
 
 const RESULT = '__wfeResult' as const;
 
