@@ -24,6 +24,11 @@ export interface NewPointer {
   readonly retryCount?: number;
   /** Not runnable before this time (ms). */
   readonly sleepUntil?: number;
+  /** Handler chain links: which chain and which link. */
+  readonly chainId?: number;
+  readonly chainIndex?: number;
+  /** Inside a handler (compensation, on_failure, ensure): runs even while the workflow is failing. */
+  readonly handler?: boolean;
 }
 
 /** What happens when a handler chain (compensations, on_failure, ensure) has run to its end. */
@@ -34,6 +39,7 @@ export type ChainThen =
   | { readonly kind: 'retry'; readonly pointerId: number; readonly delay: number }
   /** The flow stops here; the workflow fails once nothing else is active. */
   | { readonly kind: 'fail' }
+
   /** Nothing more: the branch ends. */
   | { readonly kind: 'stop' };
 
@@ -124,8 +130,18 @@ export interface CompensationStarted extends Base<'CompensationStarted'> {
   readonly chainId: number;
   readonly links: readonly ChainLink[];
   readonly then: ChainThen;
-  /** Why: 'compensate' (saga, compensateWith) or 'fail' (on_failure / ensure handlers). */
+  /** Why: 'compensate' (saga, compensateWith), 'fail' (on_failure / ensure after a failure) or 'ensure' (after success). */
   readonly reason: 'compensate' | 'fail' | 'ensure';
+  /** Pointers that end `failed` here (the failing one and the containers the failure leaves). */
+  readonly failed: readonly number[];
+}
+export interface CompensationCompleted extends Base<'CompensationCompleted'> {
+  readonly chainId: number;
+}
+/** A container's block has ended (every pointer inside it, at any depth): the container runs again. */
+export interface BranchCompleted extends Base<'BranchCompleted'> {
+  readonly pointerId: number;
+  readonly persistenceData?: Json;
 }
 export interface StepCompensated extends Base<'StepCompensated'> {
   readonly pointerId: number;
@@ -169,6 +185,8 @@ export type WorkflowEvent =
   | EventAwaited
   | EventReceived
   | CompensationStarted
+  | CompensationCompleted
+  | BranchCompleted
   | StepCompensated
   | StepCancelled
   | DataChanged
@@ -184,6 +202,6 @@ export type WorkflowEventType = WorkflowEvent['type'];
 export const EVENT_TYPES: readonly WorkflowEventType[] = [
   'WorkflowStarted', 'StepsActivated', 'BranchesStarted', 'StepStarted', 'StepCompleted', 'StepSkipped',
   'StepFailed', 'StepRetryScheduled', 'TimerScheduled', 'TimerFired', 'EventAwaited', 'EventReceived',
-  'CompensationStarted', 'StepCompensated', 'StepCancelled', 'DataChanged', 'WorkflowSuspended',
+  'CompensationStarted', 'CompensationCompleted', 'BranchCompleted', 'StepCompensated', 'StepCancelled', 'DataChanged', 'WorkflowSuspended',
   'WorkflowResumed', 'WorkflowTerminated', 'WorkflowCompleted', 'WorkflowFailed', 'ForkedFrom',
 ];

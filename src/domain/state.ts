@@ -50,6 +50,7 @@ export interface ExecutionPointer {
   readonly endedAt?: number;
   /** Order in which pointers ended (state version at the end), for most-recent-first compensation. */
   readonly endSeq?: number;
+  readonly handler?: boolean;
 }
 
 export interface HandlerChain {

@@ -7,10 +7,11 @@ export interface WorkQueue {
   /** Claim up to `limit` instances due at or before `now`, for `leaseMs`. */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<string[]>;
   /**
-   * Finish a claim: drop the entry, or keep it due at `nextDueAt` (a timer). An enqueue that arrived
-   * while it was claimed is kept (the earliest due time wins).
+   * Finish claims, many in one commit: each entry is dropped, or kept due at `nextDueAt` (a timer).
+   * An enqueue that arrived while it was claimed is kept (the earliest due time wins). Releasing an
+   * instance this owner does not hold a claim on is ignored.
    */
-  release(owner: string, instanceId: string, nextDueAt?: number): Promise<void>;
+  release(owner: string, items: readonly { readonly instanceId: string; readonly nextDueAt?: number }[]): Promise<void>;
   /** The earliest due time of any unclaimed entry, for sleeping until then. */
   nextDueAt(): Promise<number | undefined>;
   /** Entries for these instances are removed (purge). */

@@ -1,0 +1,43 @@
+import type { WorkflowDefinition } from './definition.js';
+import type { StepFailure } from './errors.js';
+import type { DataPatch } from './events.js';
+import type { Json } from './json.js';
+
+/**
+ * What running a pointer's user code produced, recorded by the runtime and interpreted by `decide`.
+ * Which kind the runtime sends depends on the step kind (see `runtime/step-runner.ts`).
+ */
+export type Execution =
+  /** The step proceeds: `matched` lists the indexes of predicate outcomes that held. */
+  | { readonly kind: 'completed'; readonly outcome?: Json; readonly matched?: readonly number[]; readonly patches?: readonly DataPatch[] }
+  | { readonly kind: 'failed'; readonly error: StepFailure }
+  /** Run again at `dueAt` (delay, custom sleeps). */
+  | { readonly kind: 'sleep'; readonly dueAt: number; readonly persistenceData?: Json }
+  | { readonly kind: 'wait'; readonly name: string; readonly key: string; readonly asOf: number; readonly activity?: { readonly name: string; readonly parameters: Json } }
+  /** `when` was false. */
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** if / while: the condition; recur: the `until` condition. */
+  | { readonly kind: 'condition'; readonly value: boolean }
+  /** forEach: the collection. */
+  | { readonly kind: 'collection'; readonly items: readonly Json[] }
+  /** sequence / parallel / saga, and schedule when its timer is due. */
+  | { readonly kind: 'enter' }
+  /** schedule / recur on first run: the interval before the body runs. */
+  | { readonly kind: 'interval'; readonly ms: number }
+  /** endWorkflow */
+  | { readonly kind: 'end' };
+
+export type Command =
+  | { readonly type: 'Start'; readonly instanceId: string; readonly definition: WorkflowDefinition; readonly data: Json; readonly reference?: string }
+  | { readonly type: 'Execute'; readonly pointerId: number; readonly attempt: number; readonly startedAt: number; readonly execution: Execution }
+  | { readonly type: 'DeliverEvent'; readonly pointerId: number; readonly event: { readonly id: string; readonly name: string; readonly key: string; readonly data: Json; readonly effectiveAt: number } }
+  | { readonly type: 'Cancel'; readonly pointerId: number; readonly proceed: boolean; readonly reason: string }
+  | { readonly type: 'Suspend'; readonly reason: string }
+  | { readonly type: 'Resume' }
+  | { readonly type: 'Terminate'; readonly reason: string }
+  | { readonly type: 'ChangeData'; readonly patches: readonly DataPatch[]; readonly reason: string };
+
+/** Inputs from outside the domain: the time of the decision. */
+export interface DecideContext {
+  readonly now: number;
+}

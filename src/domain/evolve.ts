@@ -1,0 +1,292 @@
+import { createDraft, finishDraft, freeze, type Draft } from 'immer';
+import type { DataPatch, NewPointer, WorkflowEvent } from './events.js';
+import type { Json } from './json.js';
+import { POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
+
+type Mutable<T> = Draft<T>;
+type MState = Mutable<InstanceState>;
+type MPointer = Mutable<ExecutionPointer>;
+
+/** The state before the first event. */
+export const EMPTY_STATE: InstanceState = freeze(
+  {
+    instanceId: '',
+    definitionId: '',
+    definitionVersion: 0,
+    status: 'runnable',
+    data: null,
+    createdAt: 0,
+    version: 0,
+    pointerChunks: [],
+    pointerCount: 0,
+    active: [],
+    consumed: {},
+    chains: {},
+    nextChainId: 1,
+  },
+  true,
+);
+
+/**
+ * Fold events into state. Total over valid logs: any prefix of a valid log folds without throwing.
+ * A whole batch folds inside one draft (one copy of what changes, however many events). Folding from
+ * the empty state (a full replay) needs no draft at all: it builds plain objects and freezes them once.
+ */
+export function fold(state: InstanceState | undefined, events: readonly WorkflowEvent[]): InstanceState {
+  if (events.length === 0) return state ?? EMPTY_STATE;
+  if (state === undefined || state.version === 0) {
+    const fresh = structuredClone(EMPTY_STATE) as MState;
+    for (const e of events) apply(fresh, e);
+    return freeze(fresh, true) as InstanceState;
+  }
+  const draft = createDraft(state);
+  for (const e of events) apply(draft, e);
+  return finishDraft(draft) as InstanceState;
+}
+
+/** One event. */
+export function evolve(state: InstanceState, event: WorkflowEvent): InstanceState {
+  return fold(state, [event]);
+}
+
+function ptr(d: MState, id: number): MPointer {
+  const p = d.pointerChunks[Math.floor(id / POINTER_CHUNK)]?.[id % POINTER_CHUNK];
+  if (!p) throw new RangeError(`event refers to pointer ${id}, which does not exist`);
+  return p;
+}
+
+function addPointer(d: MState, np: NewPointer): void {
+  const chunkIndex = Math.floor(np.id / POINTER_CHUNK);
+  while (d.pointerChunks.length <= chunkIndex) d.pointerChunks.push([]);
+  const p: MPointer = {
+    id: np.id,
+    stepId: np.stepId,
+    status: np.sleepUntil !== undefined ? 'sleeping' : 'pending',
+    active: true,
+    scope: [...np.scope],
+    retryCount: np.retryCount ?? 0,
+    attempt: 0,
+    children: [],
+    open: 0,
+  };
+  if (np.predecessorId !== undefined) p.predecessorId = np.predecessorId;
+  if (np.hasItem) {
+    p.hasItem = true;
+    p.item = clone(np.item ?? null);
+  }
+  if (np.sleepUntil !== undefined) p.sleepUntil = np.sleepUntil;
+  if (np.compensates !== undefined) p.compensates = np.compensates;
+  if (np.chainId !== undefined) p.chainId = np.chainId;
+  if (np.handler) p.handler = true;
+  (d.pointerChunks[chunkIndex] as MPointer[])[np.id % POINTER_CHUNK] = p;
+  d.pointerCount = Math.max(d.pointerCount, np.id + 1);
+  d.active.push(np.id);
+  for (const c of np.scope) ptr(d, c).open++;
+  if (np.scope[0] !== undefined) ptr(d, np.scope[0]).children.push(np.id);
+  if (np.chainId !== undefined && np.chainIndex !== undefined) {
+    const chain = d.chains[np.chainId];
+    if (chain) chain.index = np.chainIndex;
+  }
+}
+
+function endPointer(d: MState, id: number, status: PointerStatus, at: number): void {
+  const p = ptr(d, id);
+  if (!p.active) {
+    p.status = status;
+    return;
+  }
+  p.active = false;
+  p.status = status;
+  p.endedAt = at;
+  p.endSeq = d.version;
+  delete p.sleepUntil;
+  const i = d.active.indexOf(id);
+  if (i >= 0) d.active.splice(i, 1);
+  for (const c of p.scope) ptr(d, c).open--;
+}
+
+function clone<T extends Json | undefined>(v: T): T {
+  return v === null || typeof v !== 'object' ? v : structuredClone(v);
+}
+
+/** Apply immer-format patches to a plain object or a draft, in place. */
+export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[]): void {
+  for (const patch of patches) {
+    if (patch.path.length === 0) {
+      d.data = patch.op === 'remove' ? null : clone(patch.value ?? null);
+      continue;
+    }
+    let target: Record<string | number, Json> = d.data as never;
+    for (let i = 0; i < patch.path.length - 1; i++) target = target[patch.path[i] as string] as never;
+    const key = patch.path[patch.path.length - 1] as string | number;
+    if (Array.isArray(target)) {
+      const index = key === '-' ? target.length : Number(key);
+      if (patch.op === 'add') target.splice(index, 0, clone(patch.value ?? null));
+      else if (patch.op === 'remove') target.splice(index, 1);
+      else if (key === 'length') target.length = patch.value as number;
+      else target[index] = clone(patch.value ?? null);
+    } else if (patch.op === 'remove') delete target[key];
+    else target[key] = clone(patch.value ?? null);
+  }
+}
+
+/** The one place where events change state. */
+export function apply(d: MState, e: WorkflowEvent): void {
+  d.version++;
+  switch (e.type) {
+    case 'WorkflowStarted':
+      d.instanceId = e.instanceId;
+      d.definitionId = e.definitionId;
+      d.definitionVersion = e.definitionVersion;
+      d.data = clone(e.data);
+      if (e.reference !== undefined) d.reference = e.reference;
+      d.createdAt = e.at;
+      d.status = 'runnable';
+      return;
+    case 'StepsActivated':
+      for (const np of e.pointers) addPointer(d, np);
+      return;
+    case 'BranchesStarted': {
+      const c = ptr(d, e.pointerId);
+      c.status = 'waitingForChildren';
+      if (e.persistenceData !== undefined) c.persistenceData = clone(e.persistenceData);
+      for (const np of e.pointers) addPointer(d, np);
+      return;
+    }
+    case 'BranchCompleted': {
+      const c = ptr(d, e.pointerId);
+      c.status = 'pending';
+      if (e.persistenceData !== undefined) c.persistenceData = clone(e.persistenceData);
+      return;
+    }
+    case 'StepStarted': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'running';
+      p.attempt = e.attempt;
+      p.startedAt ??= e.at;
+      delete p.sleepUntil;
+      return;
+    }
+    case 'StepCompleted': {
+      const p = ptr(d, e.pointerId);
+      if (e.patches && e.patches.length > 0) applyDataPatches(d as { data: Json }, e.patches);
+      if (e.outcome !== undefined) p.outcome = clone(e.outcome);
+      delete p.error;
+      endPointer(d, e.pointerId, 'complete', e.at);
+      return;
+    }
+    case 'StepSkipped':
+      endPointer(d, e.pointerId, 'skipped', e.at);
+      return;
+    case 'StepFailed': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'failed';
+      p.attempt = e.attempt;
+      p.error = e.error as never;
+      return;
+    }
+    case 'StepRetryScheduled': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'sleeping';
+      p.retryCount = e.retryCount;
+      p.sleepUntil = e.dueAt;
+      return;
+    }
+    case 'TimerScheduled': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'sleeping';
+      p.sleepUntil = e.dueAt;
+      if (e.persistenceData !== undefined) p.persistenceData = clone(e.persistenceData);
+      return;
+    }
+    case 'TimerFired': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'pending';
+      delete p.sleepUntil;
+      return;
+    }
+    case 'EventAwaited': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'waitingForEvent';
+      p.eventName = e.eventName;
+      p.eventKey = e.eventKey;
+      p.eventAsOf = e.asOf;
+      delete p.eventId;
+      delete p.eventData;
+      if (e.activity) p.activity = clone(e.activity as never);
+      return;
+    }
+    case 'EventReceived': {
+      const p = ptr(d, e.pointerId);
+      p.status = 'pending';
+      p.eventId = e.eventId;
+      p.eventData = clone(e.eventData);
+      d.consumed[e.eventId] = true;
+      return;
+    }
+    case 'CompensationStarted':
+      for (const id of e.failed) endPointer(d, id, 'failed', e.at);
+      d.chains[e.chainId] = { id: e.chainId, links: clone(e.links as never), index: 0, then: clone(e.then as never), reason: e.reason };
+      d.nextChainId = Math.max(d.nextChainId, e.chainId + 1);
+      if (e.reason === 'fail' || e.then.kind === 'fail') {
+        d.failing ??= (ptr(d, e.pointerId).error as never) ?? { type: 'Error', message: 'step failed' };
+      }
+      return;
+    case 'CompensationCompleted':
+      delete d.chains[e.chainId];
+      return;
+    case 'StepCompensated':
+      ptr(d, e.pointerId).status = 'compensated';
+      return;
+    case 'StepCancelled':
+      for (const id of e.pointerIds) endPointer(d, id, 'cancelled', e.at);
+      return;
+    case 'DataChanged':
+      applyDataPatches(d as { data: Json }, e.patches);
+      return;
+    case 'WorkflowSuspended':
+      d.status = 'suspended';
+      d.suspendReason = e.reason;
+      return;
+    case 'WorkflowResumed':
+      d.status = 'runnable';
+      delete d.suspendReason;
+      for (const id of d.active) {
+        const p = ptr(d, id);
+        if (p.status === 'failed') {
+          p.status = 'pending';
+          p.retryCount = 0;
+          delete p.sleepUntil;
+        }
+      }
+      return;
+    case 'WorkflowTerminated':
+      endAll(d, e.at);
+      d.status = 'terminated';
+      d.completedAt = e.at;
+      return;
+    case 'WorkflowCompleted':
+      endAll(d, e.at);
+      d.status = 'complete';
+      d.completedAt = e.at;
+      return;
+    case 'WorkflowFailed':
+      endAll(d, e.at);
+      d.status = 'failed';
+      d.completedAt = e.at;
+      if (e.error) d.failing = e.error as never;
+      return;
+    case 'ForkedFrom':
+      d.forkedFrom = { instanceId: e.instanceId, version: e.version };
+      return;
+    default: {
+      const never: never = e;
+      throw new TypeError(`unknown event type ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+function endAll(d: MState, at: number): void {
+  for (const id of [...d.active]) endPointer(d, id, 'cancelled', at);
+  d.chains = {};
+}
