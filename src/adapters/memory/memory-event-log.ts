@@ -1,0 +1,90 @@
+import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
+import { assertAppendable, jsonCopy } from './assert-appendable.js';
+
+/** Why a fenced append is refused, or undefined when the fence is current. */
+export type FenceCheck = (streamId: string, fence: NonNullable<AppendRequest['fence']>) => string | undefined;
+
+export interface MemoryEventLogOptions {
+  /** Time recorded on appended events (ms since epoch). Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Checks `fence` on appends; without it fences are not checked. `createMemoryPersistence` wires its lock. */
+  readonly checkFence?: FenceCheck;
+}
+
+/** First index in `all` (sorted by position) whose position is greater than `after`. */
+function firstAfter(all: readonly StoredEvent[], after: number): number {
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid]!.position <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** An in-process event log with the same semantics as the durable ones; lost when the process ends. */
+export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
+  const clock = options.clock ?? Date.now;
+  const streams = new Map<string, StoredEvent[]>();
+  let all: StoredEvent[] = [];
+  let lastPosition = 0;
+
+  const appendOne = (req: AppendRequest, recordedAt: number): AppendOutcome => {
+    const { streamId } = req;
+    if (req.fence && options.checkFence) {
+      const problem = options.checkFence(streamId, req.fence);
+      if (problem) return { ok: false, streamId, reason: 'fenced', detail: problem };
+    }
+    const stream = streams.get(streamId) ?? [];
+    const last = stream[stream.length - 1];
+    const actualVersion = last?.version ?? 0;
+    if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
+    let prev = last?.hash ?? GENESIS_HASH;
+    const meta = jsonCopy(req.meta ?? {});
+    req.events.forEach((e, i) => {
+      const version = actualVersion + i + 1;
+      const event = jsonCopy(e);
+      const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
+      const stored: StoredEvent = { streamId, version, position: ++lastPosition, recordedAt, event, meta, hash };
+      stream.push(stored);
+      all.push(stored);
+      prev = hash;
+    });
+    if (stream.length > 0) streams.set(streamId, stream);
+    const tail = stream[stream.length - 1];
+    return { ok: true, streamId, nextVersion: tail?.version ?? 0, lastPosition: tail?.position ?? 0 };
+  };
+
+  return {
+    async appendBatch(requests) {
+      assertAppendable(requests);
+      const recordedAt = clock();
+      return requests.map((req) => appendOne(req, recordedAt));
+    },
+    async read(streamId, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER) {
+      const stream = streams.get(streamId) ?? [];
+      return jsonCopy(stream.filter((e) => e.version >= fromVersion && e.version <= toVersion));
+    },
+    async readAll(afterPosition, limit) {
+      const start = firstAfter(all, afterPosition);
+      return jsonCopy(all.slice(start, start + Math.max(0, limit)));
+    },
+    async streamVersion(streamId) {
+      const stream = streams.get(streamId);
+      return stream?.[stream.length - 1]?.version ?? 0;
+    },
+    async deleteStreams(streamIds) {
+      const gone = new Set(streamIds);
+      let count = 0;
+      for (const id of gone) {
+        count += streams.get(id)?.length ?? 0;
+        streams.delete(id);
+      }
+      if (count > 0) all = all.filter((e) => !gone.has(e.streamId));
+      return count;
+    },
+    async close() {},
+  };
+}
