@@ -1,0 +1,112 @@
+import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
+import { assertAppendable } from '../memory/assert-appendable.js';
+import { decodeEventRow, type EventRow } from './decode-event-row.js';
+import type { SqliteStore } from './open-sqlite-database.js';
+
+const LAST_OF_STREAM = 'SELECT version, hash FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1';
+const INSERT_EVENT =
+  'INSERT INTO events (stream_id, version, recorded_at, type, body, meta, hash) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const FENCE_OF_KEY = 'SELECT owner, token FROM locks WHERE key = ?';
+const COLUMNS = 'position, stream_id, version, recorded_at, type, body, meta, hash';
+const READ_STREAM = `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version BETWEEN ? AND ? ORDER BY version`;
+const READ_ALL = `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
+const STREAM_VERSION = 'SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = ?';
+const DELETE_STREAM = 'DELETE FROM events WHERE stream_id = ?';
+
+export interface SqliteEventLogOptions {
+  readonly clock: () => number;
+  /** The lock key a stream's fence is checked against. Default: the stream id. */
+  readonly fenceKey?: (streamId: string) => string;
+  /** Closes the shared database when the last port lets go. */
+  readonly onClose?: () => void;
+}
+
+/**
+ * The event log on SQLite. `appendBatch` is one IMMEDIATE transaction: each request reads its
+ * stream's last version and hash inside it (so other processes' appends are always seen), the
+ * inserts chain hashes, and conflicts are outcomes. Only a store failure rolls the batch back.
+ */
+export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLogOptions): EventLog {
+  const { db } = store;
+  const fenceKey = options.fenceKey ?? ((s: string) => s);
+
+  const fenceProblem = (streamId: string, fence: NonNullable<AppendRequest['fence']>): string | undefined => {
+    const key = fenceKey(streamId);
+    const held = store.statement(FENCE_OF_KEY).get(key) as { owner: string | null; token: number } | undefined;
+    if (!held) return `no lease was ever granted on "${key}"`;
+    if (held.token !== fence.token) return `lease ${fence.token} on "${key}" was superseded by lease ${held.token}`;
+    if (held.owner === null) return `lease ${fence.token} on "${key}" was released`;
+    if (held.owner !== fence.owner) return `lease ${fence.token} on "${key}" is not held by ${fence.owner}`;
+    return undefined;
+  };
+
+  const appendOne = (req: AppendRequest, recordedAt: number): AppendOutcome => {
+    const { streamId } = req;
+    if (req.fence) {
+      const problem = fenceProblem(streamId, req.fence);
+      if (problem) return { ok: false, streamId, reason: 'fenced', detail: problem };
+    }
+    const last = store.statement(LAST_OF_STREAM).get(streamId) as { version: number; hash: string } | undefined;
+    const actualVersion = last?.version ?? 0;
+    if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
+    const meta = req.meta ?? {};
+    const metaJson = JSON.stringify(meta);
+    const insert = store.statement(INSERT_EVENT);
+    let prev = last?.hash ?? GENESIS_HASH;
+    let lastPosition = 0;
+    let version = actualVersion;
+    for (const event of req.events) {
+      version++;
+      const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
+      const info = insert.run(streamId, version, recordedAt, event.type, JSON.stringify(event), metaJson, hash);
+      lastPosition = Number(info.lastInsertRowid);
+      prev = hash;
+    }
+    if (req.events.length === 0) {
+      const row = store.statement('SELECT coalesce(max(position), 0) AS p FROM events WHERE stream_id = ?').get(streamId) as { p: number };
+      lastPosition = row.p;
+    }
+    return { ok: true, streamId, nextVersion: version, lastPosition };
+  };
+
+  const appendAll = db.transaction((requests: readonly AppendRequest[], recordedAt: number) =>
+    requests.map((req) => appendOne(req, recordedAt)),
+  );
+  const deleteAll = db.transaction((streamIds: readonly string[]) => {
+    let count = 0;
+    for (const id of new Set(streamIds)) count += store.statement(DELETE_STREAM).run(id).changes;
+    return count;
+  });
+  let closed = false;
+
+  return {
+    async appendBatch(requests) {
+      if (requests.length === 0) return [];
+      assertAppendable(requests);
+      return store.guard('appending', () => appendAll.immediate(requests, options.clock()));
+    },
+    async read(streamId, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER) {
+      return store.guard(`reading stream "${streamId}"`, () =>
+        (store.statement(READ_STREAM).all(streamId, fromVersion, toVersion) as EventRow[]).map((r) => decodeEventRow(r, store.path)),
+      );
+    },
+    async readAll(afterPosition, limit) {
+      return store.guard('reading the log', () =>
+        (store.statement(READ_ALL).all(afterPosition, Math.max(0, limit)) as EventRow[]).map((r) => decodeEventRow(r, store.path)),
+      );
+    },
+    async streamVersion(streamId) {
+      return store.guard(`reading stream "${streamId}"`, () => (store.statement(STREAM_VERSION).get(streamId) as { v: number }).v);
+    },
+    async deleteStreams(streamIds) {
+      if (streamIds.length === 0) return 0;
+      return store.guard('deleting streams', () => deleteAll.immediate(streamIds));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      options.onClose?.();
+    },
+  };
+}
