@@ -1,4 +1,3 @@
-import type { WorkflowDefinition } from './definition.js';
 import type { StepFailure } from './errors.js';
 import type { DataPatch } from './events.js';
 import type { Json } from './json.js';
@@ -28,7 +27,7 @@ export type Execution =
   | { readonly kind: 'end' };
 
 export type Command =
-  | { readonly type: 'Start'; readonly instanceId: string; readonly definition: WorkflowDefinition; readonly data: Json; readonly reference?: string }
+  | { readonly type: 'Start'; readonly instanceId: string; readonly data: Json; readonly reference?: string; readonly parentInstanceId?: string }
   | { readonly type: 'Execute'; readonly pointerId: number; readonly attempt: number; readonly startedAt: number; readonly execution: Execution }
   | { readonly type: 'DeliverEvent'; readonly pointerId: number; readonly event: { readonly id: string; readonly name: string; readonly key: string; readonly data: Json; readonly effectiveAt: number } }
   | { readonly type: 'Cancel'; readonly pointerId: number; readonly proceed: boolean; readonly reason: string }

@@ -1,12 +1,12 @@
 import { either as E } from 'fp-ts';
-import { createDraft, finishDraft, type Draft } from 'immer';
+import { createDraft, current, finishDraft, isDraft, type Draft } from 'immer';
 import type { Command, DecideContext, Execution } from './commands.js';
 import { isContainer, type ErrorBehavior, type StepDef, type WorkflowDefinition } from './definition.js';
 import { WfeError, type StepFailure } from './errors.js';
 import type { ChainLink, ChainThen, NewPointer, WorkflowEvent } from './events.js';
 import { apply } from './evolve.js';
 import { findNonJson, jsonEqual, type Json } from './json.js';
-import { isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
+import { consumedKey, isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
 
 /** The events a command produced, and the state they fold into (the same as `fold(state, events)`). */
 export interface Decision {
@@ -97,6 +97,7 @@ class Session {
           definitionVersion: this.def.version,
           data: c.data,
           ...(c.reference !== undefined ? { reference: c.reference } : {}),
+          ...(c.parentInstanceId !== undefined ? { parentInstanceId: c.parentInstanceId } : {}),
         });
         this.emit({ type: 'StepsActivated', pointers: [{ id: 0, stepId: 0, scope: [] }] });
         return;
@@ -109,7 +110,7 @@ class Session {
         if (!p.active || p.status !== 'waitingForEvent') reject('INVALID_STATE', `pointer ${p.id} is not waiting for an event`);
         if (p.eventName !== c.event.name || p.eventKey !== c.event.key) reject('INVALID_COMMAND', `pointer ${p.id} waits for ${p.eventName}/${p.eventKey}, not ${c.event.name}/${c.event.key}`);
         if (c.event.effectiveAt < (p.eventAsOf ?? 0)) reject('INVALID_COMMAND', `event ${c.event.id} is effective before the wait's as-of time`);
-        if (this.d.consumed[c.event.id]) reject('INVALID_COMMAND', `event ${c.event.id} was already consumed by this instance`);
+        if (this.d.consumed[consumedKey(p.stepId, c.event.id)]) reject('INVALID_COMMAND', `event ${c.event.id} was already consumed by this instance`);
         this.emit({ type: 'EventReceived', pointerId: p.id, eventId: c.event.id, eventName: c.event.name, eventKey: c.event.key, eventData: c.event.data, effectiveAt: c.event.effectiveAt });
         return;
       }
@@ -213,7 +214,7 @@ class Session {
           id: id++,
           stepId: child,
           scope,
-          ...(hasItem ? { hasItem: true, item: it.hasItem ? (it.item ?? null) : (container.item ?? null) } : {}),
+          ...(hasItem ? { hasItem: true, item: it.hasItem ? (plain(it.item) ?? null) : (plain(container.item) ?? null) } : {}),
           ...(container.handler ? { handler: true } : {}),
         });
       }
@@ -251,7 +252,7 @@ class Session {
     const p = this.ptr(pointerId);
     const step = this.step(p);
     if (followOutcomes && step.ensure !== undefined) {
-      this.startChain(p, [{ stepId: step.ensure, scope: p.scope }], { kind: 'resume', pointerId }, 'ensure', []);
+      this.startChain(p, [{ stepId: step.ensure, scope: plain(p.scope) }], { kind: 'resume', pointerId }, 'ensure', []);
     } else if (followOutcomes) {
       this.follow(p, outcome, matched);
     }
@@ -270,9 +271,9 @@ class Session {
       pointers.push({
         id: id++,
         stepId: o.next,
-        scope: p.scope,
+        scope: plain(p.scope),
         predecessorId: p.id,
-        ...(p.hasItem ? { hasItem: true, item: p.item ?? null } : {}),
+        ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
         ...(p.handler ? { handler: true } : {}),
       });
     });
@@ -375,6 +376,7 @@ class Session {
    */
   private compensate(f: ExecutionPointer, fstep: StepDef): void {
     const links: ChainLink[] = [];
+    f = plain(f);
     const handlerIndex = f.scope.findIndex((id) => {
       const s = this.step(this.ptr(id));
       return s.kind === 'saga' || s.compensation !== undefined;
@@ -385,7 +387,7 @@ class Session {
       this.startChain(f, links, then, 'compensate', [f.id]);
       return this.checkBlock(f.scope[0]);
     }
-    const h = this.ptr(f.scope[handlerIndex] as number);
+    const h = plain(this.ptr(f.scope[handlerIndex] as number));
     const hstep = this.step(h);
     if (fstep.compensation !== undefined) links.push({ stepId: fstep.compensation, compensates: f.id, scope: h.scope });
     const failed = [f.id, ...f.scope.slice(0, handlerIndex + 1)];
@@ -452,11 +454,11 @@ class Session {
           pointers: [{
             id: this.nextId(),
             stepId: p.stepId,
-            scope: p.scope,
+            scope: plain(p.scope),
             retryCount: p.retryCount + 1,
             sleepUntil: this.now + then.delay,
             ...(p.predecessorId !== undefined ? { predecessorId: p.predecessorId } : {}),
-            ...(p.hasItem ? { hasItem: true, item: p.item ?? null } : {}),
+            ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
           }],
         });
         return;
@@ -492,10 +494,16 @@ class Session {
   }
 }
 
+/** A plain copy of a value read from the draft, safe to put in an event. */
+function plain<T>(v: T): T {
+  return isDraft(v) ? (current(v) as T) : v;
+}
+
 type StepCompletedPatches = Extract<Execution, { kind: 'completed' }>['patches'];
 
-function handlerLinks(step: StepDef, scope: readonly number[]): ChainLink[] {
+function handlerLinks(step: StepDef, draftScope: readonly number[]): ChainLink[] {
   const links: ChainLink[] = [];
+  const scope = plain(draftScope);
   if (step.onFailure !== undefined) links.push({ stepId: step.onFailure, scope });
   if (step.ensure !== undefined) links.push({ stepId: step.ensure, scope });
   return links;

@@ -64,6 +64,8 @@ export interface WorkflowStarted extends Base<'WorkflowStarted'> {
   readonly definitionVersion: number;
   readonly data: Json;
   readonly reference?: string;
+  /** Set for a child workflow: the instance that started it (told when this one ends). */
+  readonly parentInstanceId?: string;
 }
 export interface StepsActivated extends Base<'StepsActivated'> {
   readonly pointers: readonly NewPointer[];

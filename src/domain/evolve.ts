@@ -1,7 +1,7 @@
 import { createDraft, finishDraft, freeze, type Draft } from 'immer';
 import type { DataPatch, NewPointer, WorkflowEvent } from './events.js';
 import type { Json } from './json.js';
-import { POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
+import { consumedKey, POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
 
 type Mutable<T> = Draft<T>;
 type MState = Mutable<InstanceState>;
@@ -140,6 +140,7 @@ export function apply(d: MState, e: WorkflowEvent): void {
       d.definitionVersion = e.definitionVersion;
       d.data = clone(e.data);
       if (e.reference !== undefined) d.reference = e.reference;
+      if (e.parentInstanceId !== undefined) d.parentInstanceId = e.parentInstanceId;
       d.createdAt = e.at;
       d.status = 'runnable';
       return;
@@ -221,7 +222,7 @@ export function apply(d: MState, e: WorkflowEvent): void {
       p.status = 'pending';
       p.eventId = e.eventId;
       p.eventData = clone(e.eventData);
-      d.consumed[e.eventId] = true;
+      d.consumed[consumedKey(p.stepId, e.eventId)] = true;
       return;
     }
     case 'CompensationStarted':

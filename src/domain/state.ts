@@ -80,8 +80,13 @@ export interface InstanceState {
   readonly pointerCount: number;
   /** Ids of active pointers, ascending (creation order). */
   readonly active: readonly number[];
-  /** External event ids this instance has consumed: never delivered twice. */
-  readonly consumed: { readonly [eventId: string]: true };
+  /**
+   * External events consumed, keyed `stepId:eventId`: one step never receives the same event twice
+   * (a loop's later iteration does not get what an earlier one consumed), while different steps
+   * (parallel branches) each can.
+   */
+  readonly consumed: { readonly [stepAndEventId: string]: true };
+  readonly parentInstanceId?: string;
   readonly chains: { readonly [id: number]: HandlerChain };
   readonly nextChainId: number;
   /** Set once an unhandled failure has been decided; the workflow fails when nothing is active. */
@@ -110,4 +115,9 @@ export function activePointers(state: InstanceState): ExecutionPointer[] {
 
 export function isTerminal(status: WorkflowStatus): boolean {
   return status === 'complete' || status === 'terminated' || status === 'failed';
+}
+
+/** The key under which `consumed` records that a step has received an event. */
+export function consumedKey(stepId: number, eventId: string): string {
+  return `${stepId}:${eventId}`;
 }

@@ -6,7 +6,11 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
-/** Mutual exclusion with leases: one owner per key until the lease expires or is released. */
+/**
+ * Mutual exclusion with leases: one owner per key until the lease expires or is released.
+ * The host locks an instance under its stream id (the instance id): a log that checks append fences
+ * looks up the lease of that same key.
+ */
 export interface LockProvider {
   /** Acquire the key for `ttlMs`, or undefined when another owner holds an unexpired lease. */
   acquire(key: string, owner: string, ttlMs: number): Promise<Lease | undefined>;

@@ -1,0 +1,232 @@
+import { createDraft, enablePatches, finishDraft, type Patch } from 'immer';
+import type { Execution } from '../domain/commands.js';
+import type { Dyn, StepDef, WorkflowDefinition } from '../domain/definition.js';
+import { toStepFailure, WfeError } from '../domain/errors.js';
+import type { DataPatch } from '../domain/events.js';
+import { findNonJson, type Json } from '../domain/json.js';
+import { isStepResult, type ChildWorkflows, type FunctionRegistry, type StepContext } from '../domain/step-api.js';
+import type { ExecutionPointer, InstanceState } from '../domain/state.js';
+
+enablePatches();
+
+/** Wraps a step's execution: `next()` runs the step (or the next middleware). Nested in registration order. */
+export type StepMiddleware = (ctx: StepContext, step: StepDef, next: () => Promise<unknown>) => Promise<unknown>;
+
+export interface RunEnv {
+  readonly now: number;
+  readonly signal: AbortSignal;
+  readonly workflows: ChildWorkflows;
+  readonly middleware: readonly StepMiddleware[];
+}
+
+/** The name and key activities wait on: workers claim by name, results come back on the key. */
+export function activityEvent(activityName: string, instanceId: string, pointerId: number): { name: string; key: string } {
+  return { name: `activity:${activityName}`, key: `${instanceId}:${pointerId}` };
+}
+
+/**
+ * Run a pointer's user code (body, mappings, conditions, collections) and say what happened as an
+ * `Execution` for `decide`. Never throws for what user code does: that becomes `failed`.
+ */
+export async function runPointer(
+  def: WorkflowDefinition,
+  registry: FunctionRegistry,
+  state: InstanceState,
+  p: ExecutionPointer,
+  env: RunEnv,
+): Promise<Execution> {
+  const step = def.steps[p.stepId];
+  if (!step) return { kind: 'failed', error: { type: 'UNKNOWN_STEP', message: `definition ${def.id}@${def.version} has no step ${p.stepId}` } };
+  const fns = new Functions(registry, def);
+  const base = contextFor(state, step, p, env, state.data);
+  try {
+    if (step.when && p.startedAt === undefined && !fns.call<boolean>(step.when, state.data, base)) {
+      return { kind: 'skipped', reason: 'when condition is false' };
+    }
+    const pd = p.persistenceData as Record<string, Json> | undefined;
+    switch (step.kind) {
+      case 'task':
+        return await runBody(step, fns, state, p, env);
+      case 'if':
+      case 'while':
+        return { kind: 'condition', value: Boolean(fns.call(step.params?.condition, state.data, base)) };
+      case 'forEach': {
+        const items = fns.call<unknown>(step.params?.collection, state.data, base);
+        if (!Array.isArray(items)) throw new WfeError('INVALID_COMMAND', `forEach ${step.name}: the collection is not an array`);
+        const bad = findNonJson(items);
+        if (bad) throw new WfeError('NOT_SERIALISABLE', `forEach ${step.name}: the collection is not JSON at ${bad}`);
+        return { kind: 'collection', items: items as Json[] };
+      }
+      case 'sequence':
+      case 'parallel':
+      case 'saga':
+        return { kind: 'enter' };
+      case 'schedule':
+        if (pd?.phase === 'waiting') return { kind: 'enter' };
+        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
+      case 'recur':
+        if (pd?.phase === 'waiting') return { kind: 'condition', value: Boolean(fns.call(step.params?.until, state.data, base)) };
+        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
+      case 'decide': {
+        const outcome = fns.call<Json>(step.params?.expression, state.data, base);
+        return { kind: 'completed', outcome, matched: fns.matched(step, outcome, state.data) };
+      }
+      case 'delay':
+        if (pd?.slept) return { kind: 'completed' };
+        return { kind: 'sleep', dueAt: env.now + fns.dyn<number>(step.params?.duration, state.data, base), persistenceData: { slept: true } };
+      case 'waitFor': {
+        if (p.eventId !== undefined) {
+          const output = { eventData: p.eventData ?? null, eventName: p.eventName, eventKey: p.eventKey };
+          return { kind: 'completed', patches: applyOutputs(step, fns, state, output, base) };
+        }
+        const params = step.params ?? {};
+        return {
+          kind: 'wait',
+          name: fns.dyn<string>(params.eventName, state.data, base),
+          key: String(fns.dyn<string>(params.eventKey, state.data, base)),
+          asOf: params.effectiveDate ? fns.dyn<number>(params.effectiveDate, state.data, base) : 0,
+        };
+      }
+      case 'activity': {
+        if (p.eventId !== undefined) {
+          const reply = p.eventData as { ok?: boolean; result?: Json; error?: { type?: string; message?: string } } | null;
+          if (!reply?.ok) return { kind: 'failed', error: { type: reply?.error?.type ?? 'ActivityFailed', message: reply?.error?.message ?? 'the activity failed' } };
+          return { kind: 'completed', patches: applyOutputs(step, fns, state, reply.result ?? null, base) };
+        }
+        const name = fns.dyn<string>(step.params?.activityName, state.data, base);
+        const parameters = step.params?.parameters ? fns.call<Json>(step.params.parameters, state.data, base) : null;
+        const ev = activityEvent(name, state.instanceId, p.id);
+        return { kind: 'wait', name: ev.name, key: ev.key, asOf: 0, activity: { name, parameters } };
+      }
+      case 'end':
+        return { kind: 'end' };
+      default: {
+        const never: never = step.kind;
+        throw new WfeError('UNKNOWN_STEP', `unknown step kind ${String(never)}`);
+      }
+    }
+  } catch (e) {
+    return { kind: 'failed', error: toStepFailure(e) };
+  }
+}
+
+function contextFor(state: InstanceState, step: StepDef, p: ExecutionPointer, env: RunEnv, data: unknown, input?: unknown): StepContext {
+  const attempt = p.attempt + 1;
+  return {
+    instanceId: state.instanceId,
+    definitionId: state.definitionId,
+    definitionVersion: state.definitionVersion,
+    ...(state.reference !== undefined ? { reference: state.reference } : {}),
+    data,
+    step: { id: step.id, name: step.name, ...(step.externalId ? { externalId: step.externalId } : {}) },
+    pointerId: p.id,
+    attempt,
+    idempotencyKey: `${state.instanceId}:${p.id}:${attempt}`,
+    item: p.hasItem ? p.item : undefined,
+    input,
+    persistenceData: p.persistenceData,
+    ...(p.eventId !== undefined
+      ? { event: { name: p.eventName ?? '', key: p.eventKey ?? '', data: p.eventData ?? null, effectiveAt: 0 } }
+      : {}),
+    signal: env.signal,
+    now: env.now,
+    config: step.params?.config,
+    workflows: env.workflows,
+  };
+}
+
+async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: ExecutionPointer, env: RunEnv): Promise<Execution> {
+  const registered = fns.get(step.body);
+  const plain = contextFor(state, step, p, env, state.data);
+  const input = step.inputs ? fns.call(step.inputs, state.data, plain) : undefined;
+  const root = createDraft({ data: state.data as never }) as { data: unknown };
+  const ctx = contextFor(state, step, p, env, root.data, input);
+  let output: unknown;
+  const invoke = async (): Promise<unknown> => {
+    if (registered.kind === 'class') {
+      const instance = new registered.cls();
+      if (input && typeof input === 'object') Object.assign(instance, input);
+      await instance.run(ctx as never);
+      return { __instance: instance };
+    }
+    if (registered.kind === 'body') return (registered.fn as (c: StepContext) => unknown)(ctx);
+    return (registered.fn as (c: StepContext) => unknown)(ctx);
+  };
+  let result = await env.middleware.reduceRight<() => Promise<unknown>>((next, mw) => () => mw(ctx, step, next), invoke)();
+  if (result && typeof result === 'object' && '__instance' in result) result = (result as { __instance: unknown }).__instance;
+  let outcome: Json | undefined;
+  if (isStepResult(result)) {
+    switch (result.kind) {
+      case 'sleep':
+        finishDraft(root);
+        return { kind: 'sleep', dueAt: env.now + result.ms, ...(result.persistenceData !== undefined ? { persistenceData: result.persistenceData } : {}) };
+      case 'waitForEvent':
+        finishDraft(root);
+        return { kind: 'wait', name: result.name, key: result.key, asOf: result.asOf ?? 0 };
+      case 'outcome':
+        outcome = result.value;
+        output = result.output;
+        break;
+      case 'next':
+        output = result.output;
+        break;
+    }
+  } else output = result;
+  if (step.outputs) fns.call(step.outputs, root.data, output, ctx);
+  let patches: Patch[] = [];
+  finishDraft(root, (p) => {
+    patches = p;
+  });
+  const recorded = toDataPatches(patches);
+  const bad = findNonJson(recorded);
+  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name} wrote data that is not JSON at ${bad.replace(/^\$\[\d+\]\.value/, '$')}`);
+  return { kind: 'completed', ...(outcome !== undefined ? { outcome } : {}), matched: fns.matched(step, outcome ?? null, state.data), patches: recorded };
+}
+
+function applyOutputs(step: StepDef, fns: Functions, state: InstanceState, output: unknown, ctx: StepContext): DataPatch[] {
+  if (!step.outputs) return [];
+  const root = createDraft({ data: state.data as never }) as { data: unknown };
+  fns.call(step.outputs, root.data, output, ctx);
+  let patches: Patch[] = [];
+  finishDraft(root, (p) => {
+    patches = p;
+  });
+  const recorded = toDataPatches(patches);
+  const bad = findNonJson(recorded);
+  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name}: output mapping wrote data that is not JSON`);
+  return recorded;
+}
+
+/** Immer patches of `{ data }` → patches of the data itself. */
+function toDataPatches(patches: readonly Patch[]): DataPatch[] {
+  return patches.map((p) => ({ op: p.op, path: p.path.slice(1) as (string | number)[], ...(p.op !== 'remove' ? { value: p.value as Json } : {}) }));
+}
+
+class Functions {
+  constructor(private readonly registry: FunctionRegistry, private readonly def: WorkflowDefinition) {}
+
+  get(name: string | undefined) {
+    const f = name ? this.registry.get(name) : undefined;
+    if (!f) throw new WfeError('UNKNOWN_FUNCTION', `workflow ${this.def.id}@${this.def.version} names function '${name}', which is not registered`);
+    return f;
+  }
+
+  call<R>(name: string | undefined, ...args: unknown[]): R {
+    const f = this.get(name);
+    if (f.kind !== 'fn' && f.kind !== 'body') throw new WfeError('UNKNOWN_FUNCTION', `'${name}' is a step class, not a function`);
+    return (f.fn as (...a: unknown[]) => R)(...args);
+  }
+
+  dyn<V>(d: Dyn<never> | Dyn<string> | Dyn<number> | undefined, data: unknown, ctx: StepContext): V {
+    if (!d) throw new WfeError('DEFINITION_INVALID', 'a step parameter is missing');
+    return ('value' in d ? d.value : this.call<V>(d.fn, data, ctx)) as V;
+  }
+
+  matched(step: StepDef, outcome: Json, data: unknown): number[] {
+    const out: number[] = [];
+    step.outcomes.forEach((o, i) => {
+      if (o.fn && this.call<boolean>(o.fn, outcome, data)) out.push(i);
+    });
+    return out;
+  }
+}
