@@ -1,0 +1,200 @@
+import type { PoolClient } from 'pg';
+import type { WorkflowEvent } from '../../domain/events.js';
+import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
+import { ADVISORY_CLASS, inTransaction, num, run, statement, withClient, type PgContext } from './pg-context.js';
+import { assertJson, planAppend, type FenceRow, type StreamHead } from './plan-append.js';
+import { beginAppendSql } from './sql/begin-append.js';
+import { deleteIdleLeasesSql } from './sql/delete-idle-leases.js';
+import { deleteStreamsSql } from './sql/delete-streams.js';
+import { lockAppendsSql } from './sql/lock-appends.js';
+import { insertEventsSql } from './sql/insert-events.js';
+import { readAllSql } from './sql/read-all.js';
+import { readEventAtSql } from './sql/read-event-at.js';
+import { readFencesSql } from './sql/read-fences.js';
+import { readHeadsSql } from './sql/read-heads.js';
+import { readStreamSql } from './sql/read-stream.js';
+import { streamVersionSql } from './sql/stream-version.js';
+import { isConnectionError } from './store-error.js';
+
+/** How a PostgreSQL log retries a batch whose connection broke. */
+export interface AppendRetryOptions {
+  /** Attempts in all, the first included (default 4). */
+  readonly attempts?: number;
+  /** Wait before the n-th retry: `baseDelayMs * 4^(n-1)` (default 25 ms: 25, 100, 400). */
+  readonly baseDelayMs?: number;
+}
+
+interface EventRow {
+  stream_id: string;
+  version: number;
+  position: string;
+  recorded_at: string;
+  event: WorkflowEvent;
+  meta: StoredEvent['meta'];
+  hash: string;
+}
+
+const toStored = (r: EventRow): StoredEvent => ({
+  streamId: r.stream_id,
+  version: r.version,
+  position: num(r.position),
+  recordedAt: num(r.recorded_at),
+  event: r.event,
+  meta: r.meta,
+  hash: r.hash,
+});
+
+/** Thrown inside an attempt so the retry loop knows whether COMMIT may have happened. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly commitSent: boolean,
+  ) {
+    super('append attempt failed');
+  }
+}
+
+/**
+ * The event log on PostgreSQL: one `events` table, `UNIQUE (stream_id, version)`, hash-chained.
+ * `appendBatch` is one transaction for all requests (group commit); when the connection breaks it
+ * retries on a new one, recognising its own events by their hashes if the lost COMMIT had in fact
+ * succeeded, so a batch is never half-written and never written twice.
+ */
+export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions = {}): EventLog {
+  const st = {
+    heads: statement(ctx, 'read-heads', readHeadsSql),
+    fences: statement(ctx, 'read-fences', readFencesSql),
+    insert: statement(ctx, 'insert-events', insertEventsSql),
+    eventAt: statement(ctx, 'read-event-at', readEventAtSql),
+    readStream: statement(ctx, 'read-stream', readStreamSql),
+    readAll: statement(ctx, 'read-all', readAllSql),
+    version: statement(ctx, 'stream-version', streamVersionSql),
+    deleteStreams: statement(ctx, 'delete-streams', deleteStreamsSql),
+    deleteLeases: statement(ctx, 'delete-idle-leases', deleteIdleLeasesSql),
+  };
+  const begin = beginAppendSql(ADVISORY_CLASS, ctx.lockKey);
+  const attempts = Math.max(1, retry.attempts ?? 4);
+  const baseDelay = retry.baseDelayMs ?? 25;
+
+  async function attempt(
+    client: PoolClient,
+    requests: readonly AppendRequest[],
+    recordedAt: number,
+    earlier: Map<number, string> | undefined,
+    computed: Map<number, string>,
+  ): Promise<AppendOutcome[]> {
+    let commitSent = false;
+    try {
+      await client.query(begin);
+      const ids = [...new Set(requests.map((r) => r.streamId))];
+      const headRows = (await client.query({ ...st.heads, values: [ids] })).rows;
+      const heads = new Map<string, StreamHead>(
+        headRows.map((h) => [h.stream_id, { version: h.version, hash: h.hash, position: num(h.position) }]),
+      );
+      const fences = new Map<string, FenceRow>();
+      const fenceKeys = [...new Set(requests.filter((r) => r.fence).map((r) => ctx.fenceKey(r.streamId)))];
+      if (fenceKeys.length > 0) {
+        for (const f of (await client.query({ ...st.fences, values: [fenceKeys] })).rows) {
+          fences.set(f.key, { owner: f.owner, token: num(f.token) });
+        }
+      }
+      const plan = planAppend({ requests, heads, fences, fenceKey: ctx.fenceKey, recordedAt, earlier });
+      for (const [i, h] of plan.lastHashes) computed.set(i, h);
+      const outcomes = plan.outcomes;
+      if (plan.maybeLanded.length > 0 && earlier) {
+        // An earlier attempt lost its connection around COMMIT: its events are there if the hash
+        // at the version it would have reached is the one it computed.
+        const probe = plan.maybeLanded.map((i) => requests[i]!);
+        const found = await client.query({
+          ...st.eventAt,
+          values: [probe.map((r) => r.streamId), probe.map((r) => r.expectedVersion + r.events.length)],
+        });
+        for (const i of plan.maybeLanded) {
+          const r = requests[i]!;
+          const v = r.expectedVersion + r.events.length;
+          const row = found.rows.find((x) => x.stream_id === r.streamId && x.version === v);
+          if (row && row.hash === earlier.get(i)) {
+            outcomes[i] = { ok: true, streamId: r.streamId, nextVersion: v, lastPosition: num(row.position) };
+          }
+        }
+      }
+      const lastPositions = new Map<string, number>();
+      if (plan.rows.streamIds.length > 0) {
+        const r = plan.rows;
+        const inserted = await client.query({
+          ...st.insert,
+          values: [r.streamIds, r.versions, r.recordedAts, r.types, r.events, r.metas, r.hashes],
+        });
+        for (const row of inserted.rows) {
+          lastPositions.set(`${row.stream_id}\u0000${row.version}`, num(row.position));
+        }
+      }
+      commitSent = true;
+      await client.query('COMMIT');
+      return requests.map((r, i) => {
+        const o = outcomes[i];
+        if (o && !(o.ok && Number.isNaN(o.lastPosition))) return o;
+        const nextVersion = r.expectedVersion + r.events.length;
+        const lastPosition = lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0;
+        return { ok: true, streamId: r.streamId, nextVersion, lastPosition };
+      });
+    } catch (e) {
+      if (!isConnectionError(e)) await client.query('ROLLBACK').catch(() => {});
+      throw new AttemptFailed(e, commitSent);
+    }
+  }
+
+  return {
+    async appendBatch(requests) {
+      if (requests.length === 0) return [];
+      assertJson(requests);
+      const recordedAt = ctx.clock();
+      let earlier: Map<number, string> | undefined;
+      for (let n = 1; ; n++) {
+        const computed = new Map<number, string>();
+        try {
+          return await withClient(ctx, 'appending events', async (client) => {
+            try {
+              return await attempt(client, requests, recordedAt, earlier, computed);
+            } catch (e) {
+              if (!(e instanceof AttemptFailed)) throw e;
+              if (e.commitSent) earlier = new Map([...(earlier ?? []), ...computed]);
+              throw e.error;
+            }
+          });
+        } catch (e) {
+          if (n >= attempts || !isConnectionError(e)) throw e;
+          await new Promise((resolve) => setTimeout(resolve, baseDelay * 4 ** (n - 1)));
+        }
+      }
+    },
+
+    async read(streamId, fromVersion = 1, toVersion = 2 ** 31 - 1) {
+      const rows = await run<EventRow>(ctx, 'reading a stream', st.readStream, [streamId, fromVersion, toVersion]);
+      return rows.map(toStored);
+    },
+
+    async readAll(afterPosition, limit) {
+      const rows = await run<EventRow>(ctx, 'reading the log', st.readAll, [afterPosition, limit]);
+      return rows.map(toStored);
+    },
+
+    async streamVersion(streamId) {
+      const rows = await run<{ version: number }>(ctx, 'reading a stream version', st.version, [streamId]);
+      return Number(rows[0]?.version ?? 0);
+    },
+
+    async deleteStreams(streamIds) {
+      if (streamIds.length === 0) return 0;
+      return inTransaction(ctx, 'purging streams', async (client) => {
+        // Under the append lock, so a purge never interleaves with an append to the same stream.
+        await client.query(lockAppendsSql(ADVISORY_CLASS, ctx.lockKey));
+        const deleted = await client.query({ ...st.deleteStreams, values: [[...streamIds]] });
+        await client.query({ ...st.deleteLeases, values: [streamIds.map(ctx.fenceKey), ctx.clock()] });
+        return deleted.rowCount ?? 0;
+      });
+    },
+
+    async close() {},
+  };
+}

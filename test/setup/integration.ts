@@ -1,0 +1,73 @@
+/**
+ * Helpers for `*.int.test.ts` files: the servers started by the global setup, a fresh database per
+ * file, and the rule that a missing server is a visible skip locally and a failure on CI.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, inject, it } from 'vitest';
+
+/** Which server a suite needs. */
+export type ServerKind = 'postgres' | 'redis';
+
+function server(kind: ServerKind): { url: string; missing: string } {
+  return kind === 'postgres'
+    ? { url: inject('wfePostgresUrl'), missing: inject('wfePostgresMissing') }
+    : { url: inject('wfeRedisUrl'), missing: inject('wfeRedisMissing') };
+}
+
+/**
+ * `describe(name, body)` when the server runs, with its URL. Without it: a skipped suite whose name
+ * says why (a warning is printed too), or, when `CI=true`, a failing test.
+ */
+export function describeWith(kind: ServerKind, name: string, body: (url: string) => void): void {
+  const { url, missing } = server(kind);
+  if (url) {
+    describe(name, () => body(url));
+    return;
+  }
+  const reason = missing || `${kind} was not started by test/setup/global-setup.ts`;
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it(`needs ${kind}`, () => {
+        throw new Error(`${kind} is required on CI: ${reason}`);
+      });
+    });
+    return;
+  }
+  console.warn(`[wfe] skipping "${name}": ${reason}`);
+  describe.skip(`${name} (skipped: ${reason})`, () => {
+    it('needs a server', () => {});
+  });
+}
+
+/** A short random suffix for database, schema and key-prefix names. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/**
+ * Create a database for this test file (dropped after it) on the server behind `adminUrl`, and
+ * return its URL. Files running in parallel never share tables.
+ */
+export async function createTestDatabase(adminUrl: string, label: string): Promise<string> {
+  const name = `wfe_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${uniqueSuffix()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
