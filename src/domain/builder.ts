@@ -97,6 +97,46 @@ export class WorkflowBuilder<T> {
     return new StepBuilder<T>(this.asm, this.root ?? this, undefined);
   }
 
+  /** Start with a saga (see `StepBuilder.saga`). */
+  saga(branch: Branch<T>, name?: string): StepBuilder<T> {
+    return this.start().saga(branch, name);
+  }
+  /** Start with parallel branches. */
+  parallel(name?: string): ParallelBuilder<T> {
+    return this.start().parallel(name);
+  }
+  /** Start with a sequence container. */
+  sequence(branch: Branch<T>, name?: string): StepBuilder<T> {
+    return this.start().sequence(branch, name);
+  }
+  ifDo(condition: (data: T, ctx: StepContext<T>) => boolean, branch: Branch<T>): StepBuilder<T> {
+    return this.start().ifDo(condition, branch);
+  }
+  whileDo(condition: (data: T, ctx: StepContext<T>) => boolean, branch: Branch<T>): StepBuilder<T> {
+    return this.start().whileDo(condition, branch);
+  }
+  forEach<I extends Json>(collection: (data: T, ctx: StepContext<T>) => readonly I[], branch: Branch<T>, options?: { sequential?: boolean }): StepBuilder<T> {
+    return this.start().forEach(collection, branch, options);
+  }
+  decide(expression: (data: T, ctx: StepContext<T>) => Json, name?: string): DecideBuilder<T> {
+    return this.start().decide(expression, name);
+  }
+  waitFor(eventName: Value<T, string>, eventKey: Value<T, string>, effectiveDate?: Value<T, number>): StepBuilder<T> {
+    return this.start().waitFor(eventName, eventKey, effectiveDate);
+  }
+  delay(duration: Value<T, number>): StepBuilder<T> {
+    return this.start().delay(duration);
+  }
+  schedule(interval: Value<T, number>, branch: Branch<T>): StepBuilder<T> {
+    return this.start().schedule(interval, branch);
+  }
+  recur(interval: Value<T, number>, until: (data: T) => boolean, branch: Branch<T>): StepBuilder<T> {
+    return this.start().recur(interval, until, branch);
+  }
+  activity(activityName: Value<T, string>, parameters?: (data: T) => Json): StepBuilder<T> {
+    return this.start().activity(activityName, parameters);
+  }
+
   /** What happens when a step fails and says nothing itself. Default: retry every 60 s, 3 times, then suspend. */
   defaultOnError(behavior: ErrorBehavior): this {
     this.defaultErrorBehavior = behavior;

@@ -61,7 +61,8 @@ class Session {
   }
 
   private emit(e: EventInput): void {
-    const event = { ...e, v: 1, at: this.now } as WorkflowEvent;
+    // Events outlive the draft: anything read from it is copied out first.
+    const event = undraft({ ...e, v: 1, at: this.now }) as WorkflowEvent;
     apply(this.d, event);
     this.events.push(event);
   }
@@ -494,9 +495,19 @@ class Session {
   }
 }
 
+/** A copy of `v` in which every draft (at any depth) is replaced by its current plain value. */
+function undraft(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (isDraft(v)) return current(v as Draft<object>);
+  if (Array.isArray(v)) return v.map(undraft);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = undraft(x);
+  return out;
+}
+
 /** A plain copy of a value read from the draft, safe to put in an event. */
 function plain<T>(v: T): T {
-  return isDraft(v) ? (current(v) as T) : v;
+  return isDraft(v) ? (current(v as Draft<T>) as T) : v;
 }
 
 type StepCompletedPatches = Extract<Execution, { kind: 'completed' }>['patches'];

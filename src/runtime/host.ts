@@ -532,6 +532,23 @@ export class WorkflowHost {
     }
   }
 
+  /**
+   * Resolves once the host is idle: nothing being worked on and nothing due at the clock's current
+   * time. With a simulated clock, tests call this after `advance()`.
+   */
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    let quiet = 0;
+    while (quiet < 3) {
+      if (Date.now() > deadline) throw new WfeError('TIMEOUT', 'the host did not become idle in time');
+      await new Promise((r) => setTimeout(r, 1));
+      const due = await this.p.queue.nextDueAt();
+      const busy = this.inflight.size > 0 || (due !== undefined && due <= this.opts.clock.now());
+      if (busy) this.wake();
+      quiet = busy ? 0 : quiet + 1;
+    }
+  }
+
   /** Start a workflow and wait for it to end. */
   async runSync(definitionId: string, options: StartOptions & { timeoutMs?: number } = {}): Promise<InstanceState> {
     const id = await this.startWorkflow(definitionId, options);

@@ -177,7 +177,7 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
   finishDraft(root, (p) => {
     patches = p;
   });
-  const recorded = toDataPatches(patches);
+  const recorded = toDataPatches(patches, state.data);
   const bad = findNonJson(recorded);
   if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name} wrote data that is not JSON at ${bad.replace(/^\$\[\d+\]\.value/, '$')}`);
   return { kind: 'completed', ...(outcome !== undefined ? { outcome } : {}), matched: fns.matched(step, outcome ?? null, state.data), patches: recorded };
@@ -191,15 +191,28 @@ function applyOutputs(step: StepDef, fns: Functions, state: InstanceState, outpu
   finishDraft(root, (p) => {
     patches = p;
   });
-  const recorded = toDataPatches(patches);
+  const recorded = toDataPatches(patches, state.data);
   const bad = findNonJson(recorded);
   if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name}: output mapping wrote data that is not JSON`);
   return recorded;
 }
 
-/** Immer patches of `{ data }` → patches of the data itself. */
-function toDataPatches(patches: readonly Patch[]): DataPatch[] {
-  return patches.map((p) => ({ op: p.op, path: p.path.slice(1) as (string | number)[], ...(p.op !== 'remove' ? { value: p.value as Json } : {}) }));
+/**
+ * Immer patches of `{ data }` → patches of the data itself. An insert at or past the end of an array
+ * of the base data is recorded as an append (`-`), so that parallel branches that each push onto
+ * the same array all keep their items when their patches are applied one after another.
+ */
+function toDataPatches(patches: readonly Patch[], base: unknown): DataPatch[] {
+  return patches.map((p) => {
+    let path = p.path.slice(1) as (string | number)[];
+    const last = path[path.length - 1];
+    if (p.op === 'add' && typeof last === 'number') {
+      let parent: unknown = base;
+      for (const k of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[k as string] : undefined;
+      if (Array.isArray(parent) && last >= parent.length) path = [...path.slice(0, -1), '-'];
+    }
+    return { op: p.op, path, ...(p.op !== 'remove' ? { value: p.value as Json } : {}) };
+  });
 }
 
 class Functions {
