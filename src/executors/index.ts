@@ -1,0 +1,10 @@
+export { runShellStep, type ShellStepConfig, type ShellStepRequest } from './shell-executor.js';
+export { runDenoStep, type DenoStepConfig, type DenoStepRequest } from './deno-executor.js';
+export { resolveDenoBinary } from './deno-binary.js';
+export type { DenoPermissions, PermissionGrant, PermissionName } from './deno-permissions.js';
+export { DENO_GLOBALS_DTS } from './deno-prelude.js';
+export { dataToEnv, envName, isProtectedEnv, PROTECTED_ENV, PROTECTED_ENV_PREFIXES } from './data-env.js';
+export { autoType, parseMarkerLine } from './output-markers.js';
+export { parseDuration } from './duration.js';
+export { TailBuffer, DEFAULT_TAIL_BYTES } from './tail-buffer.js';
+export type { OutputStream } from './run-process.js';

@@ -1,0 +1,107 @@
+/**
+ * `##wfe[output NAME=VALUE]` lines on a shell step's stdout set the step's outputs.
+ *
+ * A marker is a whole line: it starts at the line's first character and ends with `]` (trailing
+ * whitespace and `\r` allowed). The value is everything between the first `=` and the last `]`,
+ * so a value may itself contain `]` or `##wfe[` without starting another marker.
+ */
+const MARKER = /^##wfe\[output ([A-Za-z_][A-Za-z0-9_.-]*)=(.*)\][ \t\r]*$/;
+const MAX_LINE = 64 * 1024;
+const MAX_OUTPUTS = 1000;
+/** Names that would reach an object's prototype when merged into the data. */
+const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Types a marker value: `true`/`false` → boolean, `null` → null, integers and decimal numbers →
+ * number (only when they round-trip exactly), anything else stays a string.
+ */
+export function autoType(raw: string): boolean | null | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (raw === 'null') return null;
+  if (/^-?(0|[1-9]\d*)$/.test(raw)) {
+    const n = Number(raw);
+    return Number.isSafeInteger(n) ? n : raw;
+  }
+  if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(raw)) {
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : raw;
+  }
+  return raw;
+}
+
+/** Parses one line; undefined when it is not a marker. */
+export function parseMarkerLine(line: string): { name: string; value: boolean | null | number | string } | undefined {
+  const m = MARKER.exec(line);
+  if (!m || UNSAFE_NAMES.has(m[1]!)) return undefined;
+  return { name: m[1]!, value: autoType(m[2]!) };
+}
+
+/**
+ * Collects markers from a stream of stdout chunks, line by line, however the chunks split.
+ *
+ * `forbiddenLines` are marker-looking lines found inside the workflow data the step was given (its
+ * environment): a line of stdout equal to one of them is data echoed back, not the script's own
+ * marker, and is ignored, so a hostile data value cannot forge an output by being printed.
+ */
+export class MarkerCollector {
+  readonly outputs: Record<string, boolean | null | number | string> = Object.create(null) as Record<string, never>;
+  /** Marker lines ignored because they came from the data (or were too long or too many). */
+  readonly ignored: string[] = [];
+  private partial = '';
+  private overlong = false;
+
+  constructor(private readonly forbiddenLines: ReadonlySet<string> = new Set()) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.partial + chunk.toString();
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (this.overlong) this.overlong = false;
+      else this.line(line);
+    }
+    if (this.partial.length > MAX_LINE) {
+      this.partial = '';
+      this.overlong = true;
+    }
+  }
+
+  /** Handles the last line when the stream ends without a newline. */
+  end(): void {
+    if (!this.overlong && this.partial) this.line(this.partial);
+    this.partial = '';
+  }
+
+  private line(raw: string): void {
+    if (!raw.startsWith('##wfe[')) return;
+    const line = raw.replace(/\r$/, '');
+    const marker = parseMarkerLine(line);
+    if (!marker) return;
+    if (this.forbiddenLines.has(line.trimEnd()) || Object.keys(this.outputs).length >= MAX_OUTPUTS) {
+      this.ignored.push(line);
+      return;
+    }
+    this.outputs[marker.name] = marker.value;
+  }
+}
+
+/** Every line, in every string inside `value` (keys and leaves, at any depth), that looks like a marker. */
+export function markerLinesIn(value: unknown, into: Set<string> = new Set(), depth = 0): Set<string> {
+  if (depth > 64) return into;
+  if (typeof value === 'string') {
+    if (value.includes('##wfe[')) {
+      for (const line of value.split(/\r?\n|\r/)) {
+        for (let at = line.indexOf('##wfe['); at >= 0; at = line.indexOf('##wfe[', at + 1)) into.add(line.slice(at).trimEnd());
+      }
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) markerLinesIn(v, into, depth + 1);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      markerLinesIn(k, into, depth + 1);
+      markerLinesIn(v, into, depth + 1);
+    }
+  }
+  return into;
+}

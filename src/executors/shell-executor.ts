@@ -1,0 +1,121 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Json } from '../domain/json.js';
+import { WfeError } from '../domain/errors.js';
+import { dataToEnv } from './data-env.js';
+import { parseDuration } from './duration.js';
+import { MarkerCollector, markerLinesIn } from './output-markers.js';
+import { runProcess, type OutputStream, type ProcessResult } from './run-process.js';
+
+/** A shell step's `config` in YAML. */
+export interface ShellStepConfig {
+  /** The script, passed to the shell with `-c`. Exactly one of `run` and `file`. */
+  readonly run?: string;
+  /** A script file run by the shell (relative to `baseDir`). */
+  readonly file?: string;
+  /** The shell program, optionally with arguments (`bash -eo pipefail`). Default `sh`. */
+  readonly shell?: string;
+  /** Variables set by the workflow's author; they win over data-derived variables. */
+  readonly env?: Readonly<Record<string, string | number | boolean>>;
+  /** Working directory (relative to `baseDir`). Default `baseDir`. */
+  readonly working_dir?: string;
+  /** `"30s"`, `"5m"`, or ms: kill the whole process group after this long. */
+  readonly timeout?: string | number;
+}
+
+export interface ShellStepRequest {
+  readonly stepName: string;
+  readonly config: ShellStepConfig;
+  /** The data the step sees: its top-level keys become UPPER_CASE environment variables. */
+  readonly data: unknown;
+  readonly signal?: AbortSignal;
+  /** Directory relative paths are resolved against (the YAML file's). Default: the process's cwd. */
+  readonly baseDir?: string;
+  /** Bytes of stdout and of stderr kept. Default 64 KiB each. */
+  readonly tailBytes?: number;
+  /** Environment the step inherits. Default `process.env`. */
+  readonly baseEnv?: NodeJS.ProcessEnv;
+  readonly onOutput?: (stream: OutputStream, chunk: Buffer) => void;
+}
+
+/**
+ * Runs a shell step and returns its outputs: the `##wfe[output NAME=VALUE]` markers it printed
+ * (auto-typed), plus `<step>.stdout` and `<step>.stderr` (bounded tails).
+ *
+ * Workflow data reaches the command only through its environment, never its text.
+ * Throws `WfeError('EXECUTOR_FAILED')` on a non-zero exit or an abort and `WfeError('TIMEOUT')`
+ * on a timeout, with `details` holding the exit code and both tails.
+ */
+export async function runShellStep(request: ShellStepRequest): Promise<Record<string, Json>> {
+  const { config, stepName } = request;
+  const baseDir = request.baseDir ?? process.cwd();
+  const [shell = 'sh', ...shellArgs] = (config.shell ?? 'sh').trim().split(/\s+/);
+  const args = config.file !== undefined ? [...shellArgs, resolvePath(baseDir, config.file)] : [...shellArgs, '-c', config.run ?? ''];
+  const timeoutMs = config.timeout === undefined ? undefined : parseDuration(config.timeout);
+  if (config.timeout !== undefined && timeoutMs === undefined) {
+    throw new WfeError('EXECUTOR_FAILED', `step '${stepName}': bad timeout ${JSON.stringify(config.timeout)}`);
+  }
+  const { env: dataEnv, skipped } = dataToEnv(request.data);
+  const env: NodeJS.ProcessEnv = { ...(request.baseEnv ?? process.env), ...dataEnv, ...stringify(config.env) };
+  const markers = new MarkerCollector(markerLinesIn(request.data));
+  const result = await runProcess({
+    command: shell,
+    args,
+    cwd: config.working_dir !== undefined ? resolvePath(baseDir, config.working_dir) : baseDir,
+    env,
+    timeoutMs,
+    signal: request.signal,
+    tailBytes: request.tailBytes,
+    onOutput: (stream, chunk) => {
+      if (stream === 'stdout') markers.push(chunk);
+      request.onOutput?.(stream, chunk);
+    },
+  });
+  markers.end();
+  const notes = [
+    ...skipped.map((s) => `[wfe: data key '${s.key}' not exported to the environment: ${s.reason}]`),
+    ...markers.ignored.map((line) => `[wfe: ignored output marker that came from the step's data: ${line.slice(0, 200)}]`),
+  ];
+  const stdout = result.stdout.toString();
+  const stderr = notes.length ? `${notes.join('\n')}\n${result.stderr.toString()}` : result.stderr.toString();
+  failIfUnsuccessful(stepName, result, stdout, stderr);
+  return { ...markers.outputs, [`${stepName}.stdout`]: stdout, [`${stepName}.stderr`]: stderr };
+}
+
+/** Throws the step error for a timeout, an abort or a non-zero exit. */
+export function failIfUnsuccessful(stepName: string, result: ProcessResult, stdout: string, stderr: string): void {
+  const details = {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    stdout,
+    stderr,
+    stdoutBytes: result.stdout.totalBytes,
+    stderrBytes: result.stderr.totalBytes,
+    durationMs: Math.round(result.durationMs),
+  };
+  if (result.timedOut) {
+    throw new WfeError('TIMEOUT', `step '${stepName}' timed out after ${Math.round(result.durationMs)} ms; its process group was killed`, details);
+  }
+  if (result.aborted) throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' was aborted; its process group was killed`, details);
+  if (result.exitCode !== 0) {
+    const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+    const last = lastLine(stderr) ?? lastLine(stdout);
+    throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' ${how}${last ? `: ${last}` : ''}`, details);
+  }
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[wfe:'));
+  const line = lines[lines.length - 1];
+  return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+function resolvePath(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function stringify(env: ShellStepConfig['env']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
+  return out;
+}

@@ -1,0 +1,78 @@
+import type { Json } from '../domain/json.js';
+
+/**
+ * The YAML format as data, after parsing, merge keys, interpolation and schema validation.
+ * Field names are the YAML keys (snake_case), so error messages and docs use one vocabulary.
+ */
+export interface WorkflowFileSpec {
+  readonly workflow?: WorkflowSpec;
+  readonly workflows?: readonly WorkflowSpec[];
+}
+
+export interface WorkflowSpec {
+  readonly id: string;
+  /** Default 1. */
+  readonly version?: number;
+  readonly name?: string;
+  readonly description?: string;
+  readonly error_behavior?: ErrorBehaviorSpec;
+  /** Name → type (`string`, `number`, `integer`, `bool`, `any`, `T?`, `list<T>`, `map<T>`). */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /** Name → type; every non-optional output must be in the data when the workflow completes. */
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly steps: readonly StepSpec[];
+}
+
+export type StepType = 'shell' | 'deno' | 'workflow';
+
+export interface StepSpec {
+  readonly name: string;
+  /** Default `shell`. Absent on a `parallel` step. */
+  readonly type?: StepType;
+  readonly config?: { readonly [key: string]: Json };
+  /** What the step sees instead of the whole data: `{ name, path }` (from the data) or `{ name, value }`. */
+  readonly inputs?: readonly StepInputSpec[];
+  /** Outputs the step declares (for `when` checks and composition). */
+  readonly outputs?: readonly StepOutputSpec[];
+  readonly parallel?: readonly StepSpec[];
+  readonly error_behavior?: ErrorBehaviorSpec;
+  readonly on_success?: StepSpec | readonly StepSpec[];
+  readonly on_failure?: StepSpec | readonly StepSpec[];
+  readonly ensure?: StepSpec | readonly StepSpec[];
+  readonly when?: ConditionSpec;
+}
+
+export interface StepInputSpec {
+  readonly name: string;
+  readonly path?: string;
+  readonly value?: Json;
+}
+
+export interface StepOutputSpec {
+  readonly name: string;
+  readonly type?: string;
+}
+
+export interface ErrorBehaviorSpec {
+  readonly type: 'retry' | 'suspend' | 'terminate' | 'compensate' | 'fail';
+  readonly interval?: string | number;
+  readonly max_retries?: number;
+  readonly backoff?: number;
+  readonly max_interval?: string | number;
+}
+
+/** Comparison operators of a `when` leaf: `{ field, <one op> }`. */
+export const COMPARISON_OPS = ['equals', 'not_equals', 'gt', 'gte', 'lt', 'lte', 'contains', 'is_null', 'is_not_null'] as const;
+/** Combinators of a `when` node: `{ <one combinator> }`. */
+export const COMBINATORS = ['all', 'any', 'none', 'one_of', 'not'] as const;
+
+export type ComparisonOp = (typeof COMPARISON_OPS)[number];
+export type Combinator = (typeof COMBINATORS)[number];
+
+export type ConditionSpec =
+  | ({ readonly field: string } & { readonly [op in ComparisonOp]?: Json })
+  | { readonly all: readonly ConditionSpec[] }
+  | { readonly any: readonly ConditionSpec[] }
+  | { readonly none: readonly ConditionSpec[] }
+  | { readonly one_of: readonly ConditionSpec[] }
+  | { readonly not: ConditionSpec };

@@ -1,0 +1,125 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { formatPath, type YamlIssue } from './yaml-issue.js';
+
+export type DocPath = readonly (string | number)[];
+
+/** A parsed workflow file: its plain value and a way back from a path in it to a line and column. */
+export interface YamlSource {
+  readonly file: string;
+  readonly value: unknown;
+  /** Position of the node at `path` (its key when `key` is set); the nearest existing ancestor otherwise. */
+  locate(path: DocPath, key?: boolean): { line: number; column: number };
+  /** An issue at `path`. */
+  issue(path: DocPath, message: string, key?: boolean): YamlIssue;
+}
+
+/** Limits alias expansion (a "billion laughs" file) while allowing a template used by every step. */
+const MAX_ALIAS_COUNT = 10_000;
+
+/**
+ * Parses YAML text (one document; anchors, aliases and `<<` merge keys resolved). Syntax errors,
+ * duplicate keys, unresolved aliases and bad merge sources come back as issues, all of them.
+ */
+export function parseYamlSource(text: string, file: string): { source?: YamlSource; issues: YamlIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: true, uniqueKeys: true });
+  const at = (offset: number): { line: number; column: number } => {
+    const pos = lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const issues: YamlIssue[] = doc.errors.map((e) => ({
+    file,
+    line: e.linePos?.[0].line ?? 1,
+    column: e.linePos?.[0].col ?? 1,
+    message: `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} (YAML syntax)`,
+    path: '(document)',
+  }));
+  if (issues.length === 0) issues.push(...structuralIssues(doc, file, at));
+  if (issues.length) return { issues };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return { issues: [{ file, line: 1, column: 1, message: `cannot read the document: ${(e as Error).message}`, path: '(document)' }] };
+  }
+  const locate = (path: DocPath, key = false): { line: number; column: number } => {
+    const node = findNode(doc, path, key);
+    return at(node?.range?.[0] ?? 0);
+  };
+  return {
+    issues,
+    source: {
+      file,
+      value,
+      locate,
+      issue: (path, message, key) => ({ file, ...locate(path, key), message, path: formatPath(path) }),
+    },
+  };
+}
+
+/** Aliases that point nowhere and merge sources that are not maps, with their positions. */
+function structuralIssues(doc: Document, file: string, at: (offset: number) => { line: number; column: number }): YamlIssue[] {
+  const issues: YamlIssue[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc)) {
+        issues.push({ file, ...at(node.range?.[0] ?? 0), message: `unknown alias *${node.source} (expected an anchor &${node.source} defined before it)`, path: '(document)' });
+      }
+    },
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== '<<') return;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const s of sources) {
+        const target = isAlias(s) ? s.resolve(doc) : s;
+        if (target !== undefined && !isMap(target)) {
+          const node = s as Node | null;
+          issues.push({ file, ...at(node?.range?.[0] ?? 0), message: 'a merge key (<<) needs a map or an alias of a map', path: '(document)' });
+        }
+      }
+    },
+  });
+  return issues;
+}
+
+/** The node at `path`, following aliases and merge keys; the deepest existing ancestor when missing. */
+function findNode(doc: Document, path: DocPath, wantKey: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  let found = node as Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    node = deref(doc, node);
+    const seg = path[i]!;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = findPair(doc, node, String(seg), 0);
+      if (!pair) break;
+      next = wantKey && i === path.length - 1 ? pair.key : pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    } else break;
+    if (next === undefined || next === null) break;
+    node = next;
+    found = next as Node;
+  }
+  return found;
+}
+
+function deref(doc: Document, node: unknown): unknown {
+  for (let i = 0; i < 100 && isAlias(node); i++) node = node.resolve(doc);
+  return node;
+}
+
+function findPair(doc: Document, map: unknown, key: string, depth: number): { key: unknown; value: unknown } | undefined {
+  if (!isMap(map) || depth > 20) return undefined;
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && key !== '<<') return item;
+  }
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+    const sources = isSeq(item.value) ? item.value.items : [item.value];
+    for (const s of sources) {
+      const found = findPair(doc, deref(doc, s), key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
