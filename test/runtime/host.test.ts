@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryPersistence } from '../../src/adapters/memory/index.js';
+import { workflow } from '../../src/domain/builder.js';
+import { isWfeError } from '../../src/domain/errors.js';
+import { WorkflowHost } from '../../src/runtime/host.js';
+import { createTestHost, type TestHost } from '../../src/testing/test-host.js';
+
+type D = { log: string[]; v?: number };
+const push = (s: string) => (ctx: { data: D }) => { ctx.data.log.push(s); };
+
+let t: TestHost | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+describe('registration and start', () => {
+  it('starts the highest version by default, or the one asked for', async () => {
+    t = await createTestHost([
+      workflow<D>('v', 1).startWith((c) => { c.data.v = 1; }).build(),
+      workflow<D>('v', 2).startWith((c) => { c.data.v = 2; }).build(),
+    ]);
+    expect((await t.run('v', { data: { log: [] } })).data).toMatchObject({ v: 2 });
+    expect((await t.run('v', { version: 1, data: { log: [] } })).data).toMatchObject({ v: 1 });
+  });
+
+  it('rejects bad input with typed errors that say what is wrong', async () => {
+    t = await createTestHost([workflow<D>('ok').startWith(push('a')).build()]);
+    const codeOf = async (f: () => unknown) => {
+      try {
+        await f();
+        return 'no error';
+      } catch (e) {
+        return isWfeError(e) ? `${e.code}: ${e.message}` : String(e);
+      }
+    };
+    expect(await codeOf(() => t!.host.registerWorkflow(workflow<D>('ok').startWith(push('b')).build()))).toMatch(/^DUPLICATE_DEFINITION: workflow ok@1/);
+    expect(await codeOf(() => t!.host.startWorkflow('nope'))).toMatch(/^UNKNOWN_DEFINITION: workflow nope is not registered/);
+    expect(await codeOf(() => t!.host.startWorkflow('ok', { version: 7 }))).toMatch(/^UNKNOWN_DEFINITION: workflow ok version 7 .*registered: 1/);
+    expect(await codeOf(() => workflow<D>('x').startWith(push('a')).attach('missing').build())).toMatch(/^DEFINITION_INVALID: [\s\S]*attach to unknown step id 'missing'/);
+    expect(await codeOf(() => workflow<D>('x').startWith(push('a')).parallel().join().build())).toMatch(/^DEFINITION_INVALID: [\s\S]*needs a body \(at least one branch\)/);
+    expect(await codeOf(() => workflow<D>('x').startWith(push('a')).whileDo(() => true, (b) => b as never).build())).toMatch(/^DEFINITION_INVALID: [\s\S]*a branch adds no steps/);
+    expect(await codeOf(() => t!.host.startWorkflow('ok', { data: { when: new Date(0) } }))).toMatch(/^NOT_SERIALISABLE: .*\$\.when \(a Date instance\)/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(await codeOf(() => t!.host.startWorkflow('ok', { data: cyclic }))).toMatch(/^NOT_SERIALISABLE: .*a cycle/);
+    expect(await codeOf(() => t!.host.getWorkflow('missing-id'))).toMatch(/^UNKNOWN_INSTANCE/);
+    expect(await t.host.searchWorkflows({})).toHaveLength(0);
+  });
+
+  it('a step that writes data that is not JSON fails with a clear error, and nothing of it is recorded', async () => {
+    const wf = workflow<{ when?: unknown }>('bad-output').startWith((ctx) => { ctx.data.when = new Date(0); }).onError('suspend').build();
+    t = await createTestHost([wf]);
+    const s = await t.run('bad-output', { data: {} });
+    expect(s.status).toBe('suspended');
+    expect(s.data).toEqual({});
+    const failed = (await t.host.history(s.instanceId)).find((e) => e.event.type === 'StepFailed');
+    expect(failed?.event).toMatchObject({ error: { type: 'NOT_SERIALISABLE' } });
+  });
+
+  it('an instance id given by the caller makes start idempotent', async () => {
+    t = await createTestHost([workflow<D>('once').startWith(push('a')).build()]);
+    const a = await t.host.startWorkflow('once', { instanceId: 'order-42', data: { log: [] } });
+    const b = await t.host.startWorkflow('once', { instanceId: 'order-42', data: { log: [] } });
+    await t.host.drain();
+    expect(a).toBe('order-42');
+    expect(b).toBe('order-42');
+    expect((await t.host.getWorkflow('order-42')).data).toEqual({ log: ['a'] });
+  });
+});
+
+describe('control', () => {
+  it('suspend only a runnable workflow, resume only a suspended one, terminate stops everything', async () => {
+    t = await createTestHost([workflow<D>('ctl').startWith(push('a')).delay(1000).then(push('b')).build()]);
+    const s = await t.run('ctl', { data: { log: [] } });
+    await t.host.suspendWorkflow(s.instanceId);
+    await expect(t.host.suspendWorkflow(s.instanceId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await t.advance(5000);
+    expect((await t.host.getWorkflow(s.instanceId)).data).toEqual({ log: ['a'] });
+    await t.host.resumeWorkflow(s.instanceId);
+    await expect(t.host.resumeWorkflow(s.instanceId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await t.host.drain();
+    expect((await t.host.getWorkflow(s.instanceId)).status).toBe('complete');
+
+    const u = await t.run('ctl', { data: { log: [] } });
+    await t.host.terminateWorkflow(u.instanceId, 'customer cancelled');
+    await t.advance(5000);
+    const term = await t.host.getWorkflow(u.instanceId);
+    expect(term.status).toBe('terminated');
+    expect(term.data).toEqual({ log: ['a'] });
+    await expect(t.host.terminateWorkflow(u.instanceId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('stop waits for running steps to finish and be recorded', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let started!: () => void;
+    const running = new Promise<void>((r) => { started = r; });
+    const persistence = createMemoryPersistence();
+    const host = new WorkflowHost({ persistence, pollInterval: 10 });
+    host.registerWorkflow(workflow<D>('slow').startWith(async (ctx) => { started(); await gate; ctx.data.log.push('slow done'); }).then(push('next')).build());
+    await host.start();
+    const id = await host.startWorkflow('slow', { data: { log: [] } });
+    await running;
+    const stopped = host.stop();
+    let stopResolved = false;
+    void stopped.then(() => { stopResolved = true; });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(stopResolved).toBe(false);
+    release();
+    await stopped;
+    const events = (await persistence.log.read(id)).map((e) => e.event.type);
+    expect(events).toContain('StepCompleted');
+    const host2 = new WorkflowHost({ persistence, pollInterval: 10 });
+    host2.registerWorkflow(workflow<D>('slow').startWith(push('never re-run')).then(push('next')).build());
+    await host2.start();
+    const done = await host2.waitForCompletion(id, { timeoutMs: 5000 });
+    await host2.stop();
+    expect(done.data).toEqual({ log: ['slow done', 'next'] });
+  });
+});
+
+describe('hooks and middleware', () => {
+  it('lifecycle hooks fire after the events are durable; step middleware nests in registration order', async () => {
+    const seen: string[] = [];
+    const wf = workflow<D>('hooks').startWith(push('a'), 'a').build();
+    t = await createTestHost([wf], {
+      stepMiddleware: [
+        async (_ctx, step, next) => { seen.push(`outer before ${step.name}`); const r = await next(); seen.push('outer after'); return r; },
+        async (_ctx, _step, next) => { seen.push('inner before'); const r = await next(); seen.push('inner after'); return r; },
+      ],
+      workflowMiddleware: [{ pre: (i) => { seen.push(`pre ${i.definitionId}`); }, post: (s) => { seen.push(`post ${s.status}`); } }],
+      hooks: { 'workflow:completed': (e) => seen.push(`completed ${e.instanceId}`), 'step:completed': () => seen.push('step completed') },
+    });
+    const s = await t.run('hooks', { data: { log: [] } });
+    expect(seen).toEqual(['pre hooks', 'outer before a', 'inner before', 'inner after', 'outer after', 'step completed', `completed ${s.instanceId}`, 'post complete']);
+  });
+
+  it('search finds instances by status and definition', async () => {
+    t = await createTestHost([workflow<D>('s1').startWith(push('a')).build(), workflow<D>('s2').startWith(push('a')).delay(1000).build()]);
+    await t.run('s1', { data: { log: [] } });
+    await t.run('s2', { data: { log: [] } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await t.host.searchWorkflows({ status: 'complete' })).map((s) => s.definitionId)).toEqual(['s1']);
+    expect((await t.host.searchWorkflows({ definitionId: 's2' })).map((s) => s.status)).toEqual(['runnable']);
+  });
+});
