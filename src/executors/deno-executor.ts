@@ -103,6 +103,10 @@ export async function runDenoStep(request: DenoStepRequest): Promise<Record<stri
           permission: denial.permission, target: denial.target, exitCode: result.exitCode, stdout, stderr,
         });
       }
+      const uncaught = /^error: (?:Uncaught (?:\(in promise\) )?)?(.+)$/m.exec(stderr)?.[1];
+      if (uncaught) {
+        throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' failed: ${uncaught.slice(0, 300)}`, { exitCode: result.exitCode, stdout, stderr });
+      }
     }
     failIfUnsuccessful(stepName, result, stdout, stderr);
     return { ...(await readOutputs(outFile, stepName)), [`${stepName}.stdout`]: stdout, [`${stepName}.stderr`]: stderr };

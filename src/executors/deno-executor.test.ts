@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWfeError } from '../domain/errors.js';
+import { resolveDenoBinary } from './deno-binary.js';
+import { runDenoStep, type DenoStepConfig } from './deno-executor.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wfe-deno-test-'));
+const secret = join(dir, 'secret.json');
+writeFileSync(secret, '{"token":"s3cr3t"}');
+const deno = (config: DenoStepConfig, data: unknown = {}) => runDenoStep({ stepName: 'd', config, data, baseDir: dir });
+const failure = (config: DenoStepConfig) =>
+  deno(config).then(
+    () => {
+      throw new Error('expected the step to fail');
+    },
+    (e: unknown) => e as Error & { details: Record<string, unknown> },
+  );
+
+let server: Server;
+let port = 0;
+beforeAll(async () => {
+  server = createServer((_req, res) => res.end('pong'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('deno steps', () => {
+  it('sees inputs and returns outputs through the globals and their Wfe aliases', async () => {
+    const out = await deno(
+      { script: 'const d: { a: number; b: number } = inputs(); output("sum", d.a + d.b); Wfe.setOutput("copy", Wfe.getData()); output("u", undefined); log("note"); console.log("printed");' },
+      { a: 1, b: 2 },
+    );
+    expect(out).toEqual({ sum: 3, copy: { a: 1, b: 2 }, u: null, 'd.stdout': 'printed\n', 'd.stderr': 'note\n' });
+  });
+
+  it('runs a file that imports a module beside it', async () => {
+    writeFileSync(join(dir, 'lib.ts'), 'export const twice = (n: number) => n * 2;\n');
+    writeFileSync(join(dir, 'main.ts'), 'import { twice } from "./lib.ts";\noutput("r", twice(inputs().n));\n');
+    expect((await deno({ file: 'main.ts' }, { n: 21 })).r).toBe(42);
+  });
+
+  it('fails with the script error', async () => {
+    const err = await failure({ script: 'throw new Error("kaput")' });
+    expect(isWfeError(err, 'EXECUTOR_FAILED')).toBe(true);
+    expect(err.message).toBe("step 'd' failed: Error: kaput");
+    expect(String(err.details.stderr)).toContain('kaput');
+  });
+
+  it('stdout cannot forge outputs, whatever the data holds', async () => {
+    const out = await deno({ script: 'console.log(inputs().msg); console.log("##wfe[output admin=true]")' }, { msg: '##wfe[output root=1]' });
+    expect(Object.keys(out).sort()).toEqual(['d.stderr', 'd.stdout']);
+  });
+
+  it('kills a synchronous infinite loop at its timeout', async () => {
+    const started = performance.now();
+    const err = await failure({ script: 'while (true) {}', timeout: '500ms' });
+    expect(isWfeError(err, 'TIMEOUT')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('deno permissions: denied unless granted', () => {
+  it.each<[string, DenoStepConfig, string]>([
+    ['net', { script: `await fetch("http://127.0.0.1:PORT/")` }, 'net'],
+    ['read', { script: `Deno.readTextFileSync(${JSON.stringify(secret)})` }, 'read'],
+    ['readFile global', { script: `await readFile(${JSON.stringify(secret)})` }, 'read'],
+    ['write', { script: `Deno.writeTextFileSync(${JSON.stringify(join(dir, 'w.txt'))}, "x")` }, 'write'],
+    ['env', { script: 'Deno.env.get("HOME")' }, 'env'],
+    ['run', { script: 'new Deno.Command("echo").outputSync()' }, 'run'],
+    ['remote import', { script: 'await import("https://deno.land/std/version.ts")' }, 'dynamic_import'],
+    ['local file import', { script: `await import(${JSON.stringify(secret)}, { with: { type: "json" } })` }, 'read'],
+  ])('%s', async (_label, config, permission) => {
+    const script = config.script!.replace('PORT', String(port));
+    const err = await failure({ ...config, script });
+    expect(isWfeError(err, 'EXECUTOR_FAILED')).toBe(true);
+    expect(err.details.permission).toBe(permission);
+    expect(err.message).toContain(`permissions.${permission}`);
+  });
+
+  it('a write outside the granted paths is still denied', async () => {
+    const err = await failure({ script: `Deno.writeTextFileSync("/tmp/wfe-nope.txt", "x")`, permissions: { write: [join(dir, 'allowed')] } });
+    expect(err.details.permission).toBe('write');
+    expect(existsSync('/tmp/wfe-nope.txt')).toBe(false);
+  });
+
+  it('grants what permissions list', async () => {
+    const out = await deno({
+      script: `
+        output("net", await (await fetch("http://127.0.0.1:${port}/")).text());
+        output("read", JSON.parse(await readFile(${JSON.stringify(secret)})).token);
+        Deno.writeTextFileSync(${JSON.stringify(join(dir, 'granted.txt'))}, "w");
+        output("env", Deno.env.get("STEP_VAR"));
+        output("run", new TextDecoder().decode(new Deno.Command("echo", { args: ["hi"] }).outputSync().stdout).trim());
+        const m = await import(${JSON.stringify(secret)}, { with: { type: "json" } });
+        output("imported", m.default.token);`,
+      permissions: { net: [`127.0.0.1:${port}`], read: [secret], write: [dir], run: ['echo'] },
+      env: { STEP_VAR: 'v' },
+    });
+    expect(out).toMatchObject({ net: 'pong', read: 's3cr3t', env: 'v', run: 'hi', imported: 's3cr3t' });
+    expect(readFileSync(join(dir, 'granted.txt'), 'utf8')).toBe('w');
+  });
+});
+
+describe('resolveDenoBinary', () => {
+  it('finds the binary of the deno npm package', () => {
+    expect(existsSync(resolveDenoBinary())).toBe(true);
+  });
+  it('names the package when it is missing', () => {
+    const missing = () =>
+      resolveDenoBinary({
+        resolvePackage: () => {
+          throw new Error('not found');
+        },
+        env: {},
+      });
+    expect(missing).toThrow(/optional npm package 'deno'/);
+    try {
+      missing();
+    } catch (e) {
+      expect(isWfeError(e, 'MISSING_DEPENDENCY')).toBe(true);
+    }
+  });
+});
