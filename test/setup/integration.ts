@@ -3,6 +3,7 @@
  * file, and the rule that a missing server is a visible skip locally and a failure on CI.
  */
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, inject, it } from 'vitest';
 
@@ -70,4 +71,14 @@ export async function createTestDatabase(adminUrl: string, label: string): Promi
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Delete every Redis key under `prefix` (each test uses its own prefix on the shared server). */
+export async function dropRedisPrefix(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }

@@ -1,9 +1,8 @@
-import pg, { type Pool, type PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import type { EventLog } from '../../ports/event-log.js';
 import type { Persistence } from '../../ports/persistence.js';
-import { describeTarget, passwordOf } from './describe-target.js';
 import { applyMigrations, checkSchemaVersion, type MigrationResult } from './migrate.js';
-import { hash32, type PgContext } from './pg-context.js';
+import { openPgContext } from './open-pg-context.js';
 import { createPostgresEventLog, type AppendRetryOptions } from './postgres-event-log.js';
 import { createPostgresExternalEventStore } from './postgres-external-events.js';
 import { createPostgresInstanceIndex } from './postgres-instance-index.js';
@@ -45,9 +44,6 @@ export interface PostgresPersistence extends Persistence {
   close(): Promise<void>;
 }
 
-const quieted = new WeakSet<Pool>();
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
 /**
  * Connect to PostgreSQL, bring the schema up to date, and return every port of a host on it:
  * event log, snapshots, work queue, leases, external events, instance index and LISTEN/NOTIFY
@@ -56,31 +52,8 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * `WfeError('SCHEMA_TOO_NEW')` when the schema was migrated by a newer wfe.
  */
 export async function createPostgresPersistence(options: PostgresPersistenceOptions): Promise<PostgresPersistence> {
-  const schemaName = options.schema ?? 'wfe';
-  if (!SCHEMA_NAME.test(schemaName)) throw new TypeError(`invalid PostgreSQL schema name: ${JSON.stringify(schemaName)} (letters, digits, _)`);
-  if (!options.pool && !options.connectionString) throw new TypeError('createPostgresPersistence needs a connectionString or a pool');
-  const owned = !options.pool;
-  const pool =
-    options.pool ??
-    new pg.Pool({ connectionTimeoutMillis: 10_000, max: 10, ...options.poolConfig, connectionString: options.connectionString });
-  // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool; the
-  // next query opens a new one. Without a listener the 'error' event would crash the process.
-  if (!quieted.has(pool)) {
-    quieted.add(pool);
-    pool.on('error', () => {});
-  }
-  const config: PoolConfig = options.pool ? options.pool.options : { ...options.poolConfig, connectionString: options.connectionString };
-  const secret = passwordOf(config);
-  const ctx: PgContext = {
-    pool,
-    schema: `"${schemaName}"`,
-    schemaName,
-    clock: options.clock ?? Date.now,
-    lockKey: hash32(schemaName),
-    fenceKey: options.fenceKey ?? ((id) => id),
-    target: describeTarget(config),
-    ...(secret ? { secret } : {}),
-  };
+  const { ctx, owned } = openPgContext(options);
+  const pool = ctx.pool;
   let migrations: MigrationResult;
   try {
     migrations = options.migrate === false ? await checkSchemaVersion(ctx) : await applyMigrations(ctx);
@@ -119,7 +92,7 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
     instances: closing(createPostgresInstanceIndex(ctx)),
     wakeups: closing(wakeups),
     pool,
-    schema: schemaName,
+    schema: ctx.schemaName,
     migrations,
     async close() {
       await Promise.all([
