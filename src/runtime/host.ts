@@ -68,6 +68,8 @@ export class WorkflowHost {
   private loopDone?: Promise<void>;
   private wakeLoop?: () => void;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Instances claimed before their stream existed, and how often. */
+  private readonly missing = new Map<string, number>();
   private readonly endWaiters = new Map<string, Set<() => void>>();
   private readonly stopController = new AbortController();
   private unsubscribeWakeups?: () => void;
@@ -234,7 +236,19 @@ export class WorkflowHost {
     }, Math.max(10, this.opts.leaseMs / 3));
     try {
       let state = await this.loader!.load(instanceId);
-      if (!state || isTerminal(state.status)) return undefined;
+      if (!state) {
+        // Queued before its first append (see startWorkflow): look again shortly; drop after a few tries
+        // (the starting host died between the two writes).
+        const tries = (this.missing.get(instanceId) ?? 0) + 1;
+        this.missing.set(instanceId, tries);
+        if (tries > 5) {
+          this.missing.delete(instanceId);
+          return undefined;
+        }
+        return clock.now() + Math.min(this.opts.pollInterval, 200) * tries;
+      }
+      this.missing.delete(instanceId);
+      if (isTerminal(state.status)) return undefined;
       const reg = this.resolve(state.definitionId, state.definitionVersion);
       for (let pass = 0; pass < this.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
         const commands = await this.pendingCommands(state, reg);
