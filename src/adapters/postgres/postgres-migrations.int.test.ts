@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isWfeError } from '../../domain/errors.js';
+import type { WorkflowEvent } from '../../domain/events.js';
+import { verifyChain } from '../shared/hash-chain.js';
+import { createTestDatabase, describeWith, uniqueSuffix } from '../../../test/setup/integration.js';
+import { createPostgresPersistence, POSTGRES_SCHEMA_VERSION } from './index.js';
+import { applyMigrations } from './migrate.js';
+import { openPgContext } from './open-pg-context.js';
+import { createPostgresEventLog } from './postgres-event-log.js';
+
+const T = 1_704_067_200_000;
+const started = (id: string): WorkflowEvent => ({ type: 'WorkflowStarted', v: 1, at: T, instanceId: id, definitionId: 'd', definitionVersion: 1, data: { id } });
+
+describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: await createTestDatabase(adminUrl, 'migrations'), max: 20 });
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+  const versions = async (schema: string): Promise<number[]> =>
+    (await pool.query(`SELECT version FROM "${schema}".migrations ORDER BY version`)).rows.map((r) => r.version);
+
+  it('creates the schema on first start and does nothing on the next', async () => {
+    const schema = `m_${uniqueSuffix()}`;
+    const first = await createPostgresPersistence({ pool, schema });
+    expect(first.migrations).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
+    const again = await createPostgresPersistence({ pool, schema });
+    expect(again.migrations).toEqual({ from: POSTGRES_SCHEMA_VERSION, to: POSTGRES_SCHEMA_VERSION });
+    expect(await versions(schema)).toEqual([1, 2]);
+  });
+
+  it('upgrades a schema left at the previous version, keeping its events', async () => {
+    const schema = `m_${uniqueSuffix()}`;
+    const { ctx } = openPgContext({ pool, schema, clock: () => T });
+    expect(await applyMigrations(ctx, POSTGRES_SCHEMA_VERSION - 1)).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION - 1 });
+    const oldLog = createPostgresEventLog(ctx);
+    const outs = await oldLog.appendBatch([
+      { streamId: 'a', expectedVersion: 0, events: [started('a')] },
+      { streamId: 'b', expectedVersion: 0, events: [started('b')] },
+    ]);
+    expect(outs.every((o) => o.ok)).toBe(true);
+    expect(await pool.query(`SELECT to_regclass('"${schema}".queue') AS t`).then((r) => r.rows[0].t)).toBeNull();
+
+    const p = await createPostgresPersistence({ pool, schema, clock: () => T + 1 });
+    expect(p.migrations).toEqual({ from: POSTGRES_SCHEMA_VERSION - 1, to: POSTGRES_SCHEMA_VERSION });
+    expect(await versions(schema)).toEqual([1, 2]);
+    const [more] = await p.log.appendBatch([{ streamId: 'a', expectedVersion: 1, events: [{ type: 'WorkflowCompleted', v: 1, at: T + 1 }] }]);
+    expect(more?.ok).toBe(true);
+    expect(verifyChain(await p.log.read('a'))).toBeUndefined();
+    expect((await p.log.readAll(0, 10)).map((e) => `${e.streamId}${e.version}`)).toEqual(['a1', 'b1', 'a2']);
+    await p.queue.enqueue([{ instanceId: 'a', dueAt: T }]);
+    expect(await p.queue.claim('h', T, 5, 1000)).toEqual(['a']);
+  });
+
+  it('migrates once when many hosts start together', async () => {
+    const schema = `m_${uniqueSuffix()}`;
+    const all = await Promise.all(Array.from({ length: 6 }, () => createPostgresPersistence({ pool, schema })));
+    expect(all.filter((p) => p.migrations.from === 0)).toHaveLength(1);
+    expect(await versions(schema)).toEqual([1, 2]);
+  });
+
+  it('refuses a schema written by a newer wfe, changing nothing', async () => {
+    const schema = `m_${uniqueSuffix()}`;
+    await createPostgresPersistence({ pool, schema });
+    await pool.query(`INSERT INTO "${schema}".migrations (version, name) VALUES (${POSTGRES_SCHEMA_VERSION + 1}, 'from-the-future')`);
+    const err = await createPostgresPersistence({ pool, schema }).catch((e: unknown) => e);
+    expect(isWfeError(err, 'SCHEMA_TOO_NEW')).toBe(true);
+    expect((err as Error).message).toContain(`version ${POSTGRES_SCHEMA_VERSION + 1}`);
+    expect(await versions(schema)).toEqual([1, 2, 3]);
+  });
+
+  it('with migrate: false, checks the version without touching the schema', async () => {
+    const schema = `m_${uniqueSuffix()}`;
+    const missing = await createPostgresPersistence({ pool, schema, migrate: false }).catch((e: unknown) => e);
+    expect(isWfeError(missing, 'INVALID_STATE')).toBe(true);
+    expect(await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema]).then((r) => r.rowCount)).toBe(0);
+    await createPostgresPersistence({ pool, schema });
+    const ok = await createPostgresPersistence({ pool, schema, migrate: false });
+    expect(ok.migrations).toEqual({ from: POSTGRES_SCHEMA_VERSION, to: POSTGRES_SCHEMA_VERSION });
+  });
+
+  it('rejects a schema name that is not a plain identifier', async () => {
+    await expect(createPostgresPersistence({ pool, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid PostgreSQL schema name/);
+  });
+});
