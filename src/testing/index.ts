@@ -1,0 +1,3 @@
+/** `wfe/testing`: test your workflows without servers, real time or randomness. */
+export { SimulatedClock, sequentialIds } from './simulated-clock.js';
+export { createTestHost, type TestHost } from './test-host.js';
