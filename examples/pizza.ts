@@ -85,8 +85,8 @@ export function pizzaWorkflow() {
     .build();
 }
 
-export async function main(): Promise<void> {
-  const host = new WorkflowHost({ pollInterval: 25 });
+export async function main(options: { sqlitePath?: string; print?: boolean } = {}): Promise<import('../src/index.js').InstanceState> {
+  const host = new WorkflowHost({ pollInterval: 25, ...(options.sqlitePath ? { sqlitePath: options.sqlitePath } : {}) });
   host.registerWorkflow(pizzaWorkflow());
   await host.start();
   const orderId = `order-${Date.now()}`;
@@ -114,11 +114,14 @@ export async function main(): Promise<void> {
   for (const r of timeline(host.getDefinition('pizza', 1), await host.history(id))) {
     table.push([r.version, r.offset, r.type, r.step ?? '', r.detail]);
   }
-  console.log(table.toString());
-  console.log(`instance ${id}: ${state.status}`);
-  console.log(JSON.stringify(state.data, null, 2));
+  if (options.print !== false) {
+    console.log(table.toString());
+    console.log(`instance ${id}: ${state.status} (inspect later with its id; the log is in ${options.sqlitePath ?? './.wfe/wfe.db'})`);
+    console.log(JSON.stringify(state.data, null, 2));
+  }
   await host.stop();
   if (state.status !== 'complete') process.exitCode = 1;
+  return state;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
