@@ -2,10 +2,11 @@
  * Environment variables a step's data may never set: the ones that decide which programs run, how
  * a shell starts, or what the dynamic loader injects. The step's own `env` (written by the
  * workflow's author) may still set them; data (inputs, outputs of earlier steps, event payloads)
- * may not.
+ * may not. (`ENV` is not in the list: shells read it only when interactive, and `env` is a common
+ * input name; `BASH_ENV`, which non-interactive bash runs, is.)
  */
 export const PROTECTED_ENV: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'IFS', 'ENV', 'BASH_ENV', 'CDPATH',
+  'PATH', 'HOME', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'IFS', 'BASH_ENV', 'CDPATH',
   'PS1', 'PS2', 'PS3', 'PS4', 'PROMPT_COMMAND', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE', 'HISTFILE',
   'TMPDIR', 'TERM', 'HOSTALIASES', 'LOCALDOMAIN', 'RES_OPTIONS', 'GCONV_PATH', 'NLSPATH',
   'NODE_OPTIONS', 'NODE_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PERL5OPT', 'PERL5LIB', 'RUBYOPT',

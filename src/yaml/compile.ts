@@ -93,7 +93,7 @@ export function compileWorkflow(wf: WorkflowSpec, cx: CompileContext): WorkflowD
       type === 'deno'
         ? denoBody(at, config as DenoStepConfig)
         : type === 'workflow'
-          ? workflowBody(at, cx.child(String(spec.config?.workflow), spec.config?.workflow_version as number | undefined))
+          ? workflowBody(at, withStepOutputs(cx.child(String(spec.config?.workflow), spec.config?.workflow_version as number | undefined), spec))
           : shellBody(at, config as ShellStepConfig);
     step.label = type;
     step.body = register(functionName(wf, spec.name), { kind: 'body', fn: body });
@@ -134,6 +134,12 @@ export function compileWorkflow(wf: WorkflowSpec, cx: CompileContext): WorkflowD
       .filter(([, type]) => !type.trim().endsWith('?'))
       .map(([name]) => name),
   };
+}
+
+/** A child's outputs copied back: those it declares plus those the calling step declares. */
+function withStepOutputs(child: ChildTarget, spec: StepSpec): ChildTarget {
+  const named = (spec.outputs ?? []).map((o) => (typeof o === 'string' ? o : o.name));
+  return { ...child, outputs: [...new Set([...child.outputs, ...named])] };
 }
 
 function list(hook: StepSpec | readonly StepSpec[]): readonly StepSpec[] {

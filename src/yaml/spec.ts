@@ -33,7 +33,7 @@ export interface StepSpec {
   /** What the step sees instead of the whole data: `{ name, path }` (from the data) or `{ name, value }`. */
   readonly inputs?: readonly StepInputSpec[];
   /** Outputs the step declares (for `when` checks and composition). */
-  readonly outputs?: readonly StepOutputSpec[];
+  readonly outputs?: readonly (StepOutputSpec | string)[];
   readonly parallel?: readonly StepSpec[];
   readonly error_behavior?: ErrorBehaviorSpec;
   readonly on_success?: StepSpec | readonly StepSpec[];

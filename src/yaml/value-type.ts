@@ -35,7 +35,7 @@ export function parseValueType(text: string): ValueType {
     return type;
   };
   const type = parse();
-  if (pos !== src.length) throw new Error(`type '${text}': unexpected '${src.slice(pos)}'`);
+  if (pos !== src.length) throw new Error(`unknown type '${text}' (expected string, number, integer, bool, any, list<T>, map<T>, or T?)`);
   return type;
 }
 

@@ -15,6 +15,7 @@ export interface YamlSource {
 
 /** Limits alias expansion (a "billion laughs" file) while allowing a template used by every step. */
 const MAX_ALIAS_COUNT = 10_000;
+const MAX_SYNTAX_ISSUES = 5;
 
 /**
  * Parses YAML text (one document; anchors, aliases and `<<` merge keys resolved). Syntax errors,
@@ -27,7 +28,8 @@ export function parseYamlSource(text: string, file: string): { source?: YamlSour
     const pos = lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
-  const issues: YamlIssue[] = doc.errors.map((e) => ({
+  // Past the first few, syntax errors are mostly echoes of the first ones.
+  const issues: YamlIssue[] = doc.errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => ({
     file,
     line: e.linePos?.[0].line ?? 1,
     column: e.linePos?.[0].col ?? 1,
@@ -67,7 +69,7 @@ function structuralIssues(doc: Document, file: string, at: (offset: number) => {
       }
     },
     Pair(_, pair) {
-      if (!isScalar(pair.key) || pair.key.value !== '<<') return;
+      if (!isMergeKey(pair.key)) return;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const s of sources) {
         const target = isAlias(s) ? s.resolve(doc) : s;
@@ -111,10 +113,10 @@ function deref(doc: Document, node: unknown): unknown {
 function findPair(doc: Document, map: unknown, key: string, depth: number): { key: unknown; value: unknown } | undefined {
   if (!isMap(map) || depth > 20) return undefined;
   for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && key !== '<<') return item;
+    if (isPair(item) && isScalar(item.key) && !isMergeKey(item.key) && String(item.key.value) === key) return item;
   }
   for (const item of map.items) {
-    if (!isPair(item) || !isScalar(item.key) || item.key.value !== '<<') continue;
+    if (!isPair(item) || !isMergeKey(item.key)) continue;
     const sources = isSeq(item.value) ? item.value.items : [item.value];
     for (const s of sources) {
       const found = findPair(doc, deref(doc, s), key, depth + 1);
@@ -122,4 +124,9 @@ function findPair(doc: Document, map: unknown, key: string, depth: number): { ke
     }
   }
   return undefined;
+}
+
+/** A `<<` key: with merge keys on, the parser gives it a symbol value; `source` keeps the text. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<') && (key.source === '<<' || key.value === '<<');
 }
