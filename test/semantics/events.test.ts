@@ -106,7 +106,7 @@ describe('external events', () => {
 
   it('activities: an external worker claims, completes or fails them', async () => {
     const wf = workflow<{ label?: string; err?: string }>('act')
-      .activity('print-label', (d) => ({ size: 'A6', copies: 2 } as never))
+      .activity('print-label', () => ({ size: 'A6', copies: 2 } as never))
       .output((d, result: { label: string }) => { d.label = result.label; })
       .build();
     t = await createTestHost([wf]);
