@@ -168,7 +168,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   const asUser = user ? { uid: user.uid, gid: user.gid } : {};
   const init = spawnSync(
     join(bin, 'initdb'),
-    ['-D', data, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+    ['-D', data, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions', '--no-sync'],
     { encoding: 'utf8', cwd: dir, ...asUser },
   );
   if (init.status !== 0) {
