@@ -8,6 +8,8 @@ import type { DocPath } from './yaml-source.js';
  */
 const PLACEHOLDER = /(?<!\$)\(\(\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*\)\)|\$\{\{\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*\}\}/g;
 
+const WHOLE = new RegExp(`^(?:${PLACEHOLDER.source})$`);
+
 /** A placeholder whose path is not in the config map. */
 export interface InterpolationProblem {
   readonly path: DocPath;
@@ -37,7 +39,7 @@ function walk(value: unknown, config: Readonly<Record<string, unknown>>, path: D
 }
 
 function substitute(text: string, config: Readonly<Record<string, unknown>>, path: DocPath, problems: InterpolationProblem[]): unknown {
-  const whole = new RegExp(`^${PLACEHOLDER.source}$`).exec(text);
+  const whole = WHOLE.exec(text);
   if (whole) {
     const found = lookup(config, (whole[1] ?? whole[2])!);
     if (found.ok) return found.value;

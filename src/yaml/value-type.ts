@@ -12,7 +12,7 @@ export function parseValueType(text: string): ValueType {
   let pos = 0;
   const src = text.replace(/\s+/g, '');
   const parse = (): ValueType => {
-    const m = /^(string|number|integer|int|bool|boolean|any|list|map)/.exec(src.slice(pos));
+    const m = /^(string|number|integer|int|boolean|bool|any|list|map)/.exec(src.slice(pos));
     if (!m) throw new Error(`unknown type '${text}' (expected string, number, integer, bool, any, list<T>, map<T>, or T?)`);
     pos += m[1]!.length;
     const word = m[1]!;

@@ -24,6 +24,12 @@ describe('every load error names file:line:column and what was expected', () => 
     expect(issues('_t: &x 5\nworkflow:\n  <<: *x\n')).toEqual(['3:7 a merge key (<<) needs a map or an alias of a map']);
   });
 
+  it('an alias bomb is refused instead of expanded', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(issues(`${bomb.join('\n')}\nworkflow: {}\n`)).toEqual(['1:1 cannot read the document: Excessive alias count indicates a resource exhaustion attack']);
+  });
+
   it('a file without workflow or workflows, and an unknown top-level key', () => {
     expect(issues('name: x\n').sort()).toEqual([
       '1:1 a workflow file needs exactly one of `workflow` or `workflows` at the top level',
