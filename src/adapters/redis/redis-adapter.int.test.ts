@@ -22,7 +22,7 @@ describeWith('redis', 'Redis adapters on a real server', (url) => {
   });
 
   it('an unreachable server is STORE_UNAVAILABLE at once, without the password', async () => {
-    const e = await createRedisLock({ url: 'redis://:hunter2-pw@127.0.0.1:1/0' }).catch((err: unknown) => err as Error);
+    const e = (await createRedisLock({ url: 'redis://:hunter2-pw@127.0.0.1:1/0' }).catch((err: unknown) => err)) as Error;
     expect(isWfeError(e, 'STORE_UNAVAILABLE')).toBe(true);
     expect(e.message).toContain('127.0.0.1:1');
     expect(e.message).not.toContain('hunter2-pw');
@@ -107,7 +107,7 @@ describeWith('redis', 'Redis adapters on a real server', (url) => {
       await listener.listening();
       await notifier.notify();
       await eventually(() => woken === 1, 'the wakeup');
-      await admin.client('KILL', 'TYPE', 'pubsub');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
       await eventually(() => woken === 2, 'the wake after resubscribing');
       await new Promise((r) => setTimeout(r, 50));
       await notifier.notify();
