@@ -36,7 +36,10 @@ export function parseYamlSource(text: string, file: string): { source?: YamlSour
     message: `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} (YAML syntax)`,
     path: '(document)',
   }));
-  if (issues.length === 0) issues.push(...structuralIssues(doc, file, at));
+  // `Alias.resolve` scans the whole document each time (quadratic for a template used by every
+  // step), so anchors are resolved once here, in document order.
+  const aliases = resolveAliases(doc);
+  if (issues.length === 0) issues.push(...structuralIssues(doc, aliases, file, at));
   if (issues.length) return { issues };
   let value: unknown;
   try {
@@ -45,7 +48,7 @@ export function parseYamlSource(text: string, file: string): { source?: YamlSour
     return { issues: [{ file, line: 1, column: 1, message: `cannot read the document: ${(e as Error).message}`, path: '(document)' }] };
   }
   const locate = (path: DocPath, key = false): { line: number; column: number } => {
-    const node = findNode(doc, path, key);
+    const node = findNode(aliases, doc, path, key);
     return at(node?.range?.[0] ?? 0);
   };
   return {
@@ -59,12 +62,29 @@ export function parseYamlSource(text: string, file: string): { source?: YamlSour
   };
 }
 
+type AliasTargets = ReadonlyMap<unknown, unknown>;
+
+/** What each alias node points to: the last anchor of its name defined before it. */
+function resolveAliases(doc: Document): AliasTargets {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  visit(doc, (_, node) => {
+    if (isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      return;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, node);
+  });
+  return targets;
+}
+
 /** Aliases that point nowhere and merge sources that are not maps, with their positions. */
-function structuralIssues(doc: Document, file: string, at: (offset: number) => { line: number; column: number }): YamlIssue[] {
+function structuralIssues(doc: Document, aliases: AliasTargets, file: string, at: (offset: number) => { line: number; column: number }): YamlIssue[] {
   const issues: YamlIssue[] = [];
   visit(doc, {
     Alias(_, node) {
-      if (!node.resolve(doc)) {
+      if (!aliases.get(node)) {
         issues.push({ file, ...at(node.range?.[0] ?? 0), message: `unknown alias *${node.source} (expected an anchor &${node.source} defined before it)`, path: '(document)' });
       }
     },
@@ -72,7 +92,7 @@ function structuralIssues(doc: Document, file: string, at: (offset: number) => {
       if (!isMergeKey(pair.key)) return;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const s of sources) {
-        const target = isAlias(s) ? s.resolve(doc) : s;
+        const target = isAlias(s) ? aliases.get(s) : s;
         if (target !== undefined && !isMap(target)) {
           const node = s as Node | null;
           issues.push({ file, ...at(node?.range?.[0] ?? 0), message: 'a merge key (<<) needs a map or an alias of a map', path: '(document)' });
@@ -84,15 +104,15 @@ function structuralIssues(doc: Document, file: string, at: (offset: number) => {
 }
 
 /** The node at `path`, following aliases and merge keys; the deepest existing ancestor when missing. */
-function findNode(doc: Document, path: DocPath, wantKey: boolean): Node | undefined {
+function findNode(aliases: AliasTargets, doc: Document, path: DocPath, wantKey: boolean): Node | undefined {
   let node: unknown = doc.contents;
   let found = node as Node | undefined;
   for (let i = 0; i < path.length; i++) {
-    node = deref(doc, node);
+    node = deref(aliases, node);
     const seg = path[i]!;
     let next: unknown;
     if (isMap(node)) {
-      const pair = findPair(doc, node, String(seg), 0);
+      const pair = findPair(aliases, node, String(seg), 0);
       if (!pair) break;
       next = wantKey && i === path.length - 1 ? pair.key : pair.value ?? pair.key;
     } else if (isSeq(node) && typeof seg === 'number') {
@@ -105,12 +125,12 @@ function findNode(doc: Document, path: DocPath, wantKey: boolean): Node | undefi
   return found;
 }
 
-function deref(doc: Document, node: unknown): unknown {
-  for (let i = 0; i < 100 && isAlias(node); i++) node = node.resolve(doc);
+function deref(aliases: AliasTargets, node: unknown): unknown {
+  for (let i = 0; i < 100 && isAlias(node); i++) node = aliases.get(node);
   return node;
 }
 
-function findPair(doc: Document, map: unknown, key: string, depth: number): { key: unknown; value: unknown } | undefined {
+function findPair(aliases: AliasTargets, map: unknown, key: string, depth: number): { key: unknown; value: unknown } | undefined {
   if (!isMap(map) || depth > 20) return undefined;
   for (const item of map.items) {
     if (isPair(item) && isScalar(item.key) && !isMergeKey(item.key) && String(item.key.value) === key) return item;
@@ -119,7 +139,7 @@ function findPair(doc: Document, map: unknown, key: string, depth: number): { ke
     if (!isPair(item) || !isMergeKey(item.key)) continue;
     const sources = isSeq(item.value) ? item.value.items : [item.value];
     for (const s of sources) {
-      const found = findPair(doc, deref(doc, s), key, depth + 1);
+      const found = findPair(aliases, deref(aliases, s), key, depth + 1);
       if (found) return found;
     }
   }
