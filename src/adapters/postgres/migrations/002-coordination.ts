@@ -16,7 +16,7 @@ CREATE TABLE ${s}.queue (
   lease_until bigint,
   pending_due bigint
 );
-CREATE INDEX queue_unclaimed_due ON ${s}.queue (due_at) WHERE owner IS NULL;
+CREATE INDEX queue_unclaimed_due ON ${s}.queue (due_at, instance_id) WHERE owner IS NULL;
 CREATE INDEX queue_claim_expiry ON ${s}.queue (lease_until) WHERE owner IS NOT NULL;
 CREATE TABLE ${s}.external_events (
   seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -52,6 +52,7 @@ CREATE TABLE ${s}.instances (
   version            integer NOT NULL
 );
 CREATE INDEX instances_status_age ON ${s}.instances (status, (coalesce(completed_at, created_at)));
+CREATE INDEX instances_created ON ${s}.instances (created_at, instance_id);
 CREATE INDEX instances_definition ON ${s}.instances (definition_id);
 CREATE INDEX instances_reference ON ${s}.instances (reference) WHERE reference IS NOT NULL;
 `;
