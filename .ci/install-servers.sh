@@ -28,8 +28,12 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
-apt-get update
-apt-get install -y --no-install-recommends postgresql redis-server
+# One retry: a mirror hiccup should not fail the whole CI run.
+apt-get update || { sleep 5; apt-get update; }
+apt-get install -y --no-install-recommends postgresql redis-server || {
+  sleep 5
+  apt-get install -y --no-install-recommends postgresql redis-server
+}
 
 have_pg || { echo "install-servers: initdb/postgres not found under /usr/lib/postgresql/*/bin" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "install-servers: redis-server missing after install" >&2; exit 1; }
