@@ -226,25 +226,45 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   };
 }
 
-/** Run `redis-server` (or `valkey-server`) on 127.0.0.1 with a free port, no persistence. */
-export async function startRedis(options: { readonly log?: (line: string) => void } = {}): Promise<RunningServer> {
+/** A Redis server that can also be stopped and started again on the same port and data. */
+export interface RunningRedis extends RunningServer {
+  /** SIGKILL: a crash (with `appendonly`, what was fsynced to the AOF survives). */
+  kill(): Promise<void>;
+  /** Start again (after `kill`, or stopping it first). */
+  restart(): Promise<void>;
+}
+
+/** Options for {@link startRedis}. */
+export interface RedisServerOptions {
+  /** Keep an append-only file, fsynced on every write, so data survives a restart (default: no persistence). */
+  readonly appendonly?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** Run `redis-server` (or `valkey-server`) on 127.0.0.1 with a free port; no persistence unless asked. */
+export async function startRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const bin = findRedisServer();
   if (!bin) throw new Error('redis-server / valkey-server not found');
   const dir = mkdtempSync(join(tmpdir(), 'wfe-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'];
-  const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const persistence = options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence, '--daemonize', 'no', '--protected-mode', 'yes'];
+  let child: ChildProcess;
   let output = '';
-  const collect = (b: Buffer): void => {
-    output = (output + b.toString()).slice(-20_000);
-    options.log?.(b.toString());
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  try {
+  const launch = async (): Promise<void> => {
+    child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (b: Buffer): void => {
+      output = (output + b.toString()).slice(-20_000);
+      options.log?.(b.toString());
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     await waitForPort(port, child, () => output);
+  };
+  try {
+    await launch();
   } catch (e) {
-    await stopChild(child, 'SIGKILL');
+    await stopChild(child!, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -252,6 +272,13 @@ export async function startRedis(options: { readonly log?: (line: string) => voi
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    async kill() {
+      await stopChild(child, 'SIGKILL');
+    },
+    async restart() {
+      await stopChild(child, 'SIGTERM');
+      await launch();
+    },
     async stop() {
       await stopChild(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
