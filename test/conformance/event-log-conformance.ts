@@ -118,7 +118,7 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
       const full = await h.port.readAll(0, 100);
       const paged: StoredEvent[] = [];
       let after = 0;
-      for (;;) {
+      for (let pages = 0; pages <= full.length; pages++) {
         const page = await h.port.readAll(after, 4);
         expect(page.length).toBeLessThanOrEqual(4);
         if (page.length === 0) break;

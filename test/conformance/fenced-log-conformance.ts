@@ -41,6 +41,16 @@ export function fencedLogConformance(name: string, factory: PortFactory<FencedLo
       expect(mine?.ok).toBe(true);
     });
 
+    it('refuses the fence of an earlier lease of the same owner', async () => {
+      const old = (await h.port.lock.acquire('s', 'w1', 1000))!;
+      h.clock.advance(1000);
+      const again = (await h.port.lock.acquire('s', 'w1', 1000))!;
+      const [out] = await h.port.log.appendBatch([{ ...request('s', 0, 1, 0), fence: { owner: 'w1', token: old.token } }]);
+      expect(out).toMatchObject({ ok: false, reason: 'fenced' });
+      const [ok] = await h.port.log.appendBatch([{ ...request('s', 0, 1, 0), fence: { owner: 'w1', token: again.token } }]);
+      expect(ok?.ok).toBe(true);
+    });
+
     it('refuses a fence whose lease was released, or that was never issued', async () => {
       const lease = (await h.port.lock.acquire('s', 'w1', 1000))!;
       await h.port.lock.release(lease);

@@ -86,6 +86,15 @@ export function workQueueConformance(name: string, factory: PortFactory<WorkQueu
       expect(await q().claim('w2', T0 + 20, 10, 1000)).toEqual(['i']);
     });
 
+    it('keeps the earliest of several enqueues during a claim', async () => {
+      await q().enqueue([{ instanceId: 'i', dueAt: T0 }]);
+      await q().claim('w', T0, 10, 1000);
+      await q().enqueue([{ instanceId: 'i', dueAt: T0 + 50 }]);
+      await q().enqueue([{ instanceId: 'i', dueAt: T0 + 500 }]);
+      await q().release('w', [{ instanceId: 'i' }]);
+      expect(await q().nextDueAt()).toBe(T0 + 50);
+    });
+
     it('merges an enqueue during a claim with the release due time, earliest winning', async () => {
       await q().enqueue([{ instanceId: 'a', dueAt: T0 }, { instanceId: 'b', dueAt: T0 }]);
       expect((await q().claim('w', T0, 10, 1000)).sort()).toEqual(['a', 'b']);

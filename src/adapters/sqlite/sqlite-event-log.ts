@@ -1,6 +1,7 @@
 import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
 import { assertAppendable } from '../memory/assert-appendable.js';
+import type { FenceCheck } from '../memory/memory-event-log.js';
 import { decodeEventRow, type EventRow } from './decode-event-row.js';
 import type { SqliteStore } from './open-sqlite-database.js';
 
@@ -18,6 +19,8 @@ export interface SqliteEventLogOptions {
   readonly clock: () => number;
   /** The lock key a stream's fence is checked against. Default: the stream id. */
   readonly fenceKey?: (streamId: string) => string;
+  /** Checks fences against a lock outside the file (given the lock key); default: the file's `locks` table. */
+  readonly checkFence?: FenceCheck;
   /** Closes the shared database when the last port lets go. */
   readonly onClose?: () => void;
 }
@@ -33,6 +36,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
 
   const fenceProblem = (streamId: string, fence: NonNullable<AppendRequest['fence']>): string | undefined => {
     const key = fenceKey(streamId);
+    if (options.checkFence) return options.checkFence(key, fence);
     const held = store.statement(FENCE_OF_KEY).get(key) as { owner: string | null; token: number } | undefined;
     if (!held) return `no lease was ever granted on "${key}"`;
     if (held.token !== fence.token) return `lease ${fence.token} on "${key}" was superseded by lease ${held.token}`;

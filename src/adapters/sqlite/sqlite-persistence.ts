@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Persistence } from '../../ports/persistence.js';
+import { createMemoryLockProvider } from '../memory/memory-lock-provider.js';
 import { createMemoryWakeupChannel } from '../memory/memory-wakeup-channel.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './open-sqlite-database.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
@@ -24,6 +25,14 @@ export interface SqlitePersistenceOptions {
   readonly fenceKey?: (streamId: string) => string;
   /** Makes activity claim tokens. Default `crypto.randomUUID`. */
   readonly newToken?: () => string;
+  /**
+   * `local` (default): instance leases live in this process, the single-node lock of an embedded
+   * engine: taking and giving one back costs no disk write (two fsyncs per instance visit otherwise).
+   * Several processes on one file stay correct through the log's version check; they may then run a
+   * step twice (at least once), never record it twice. `shared`: leases in the file's `locks` table,
+   * exclusive across processes, fenced on append.
+   */
+  readonly lock?: 'local' | 'shared';
 }
 
 /** Every port on one SQLite file. `close()` closes the database (closing every port does too). */
@@ -45,24 +54,40 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
   const closeDb = () => {
     if (store.db.open) store.db.close();
   };
+  // Each closeable port lets go of the database once; the last one closes it.
   const letGo = () => {
-    if (--open === 0) closeDb();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--open === 0) closeDb();
+    };
   };
   const wakeups = createMemoryWakeupChannel();
+  const wakeupsLetGo = letGo();
+  const local = options.lock === 'shared' ? undefined : createMemoryLockProvider({ clock });
+  const localLetGo = letGo();
   return {
     path: options.path,
-    log: createSqliteEventLog(store, { clock, ...(options.fenceKey ? { fenceKey: options.fenceKey } : {}), onClose: letGo }),
+    log: createSqliteEventLog(store, {
+      clock,
+      ...(options.fenceKey ? { fenceKey: options.fenceKey } : {}),
+      ...(local ? { checkFence: (key: string, fence: { owner: string; token: number }) => local.fenceProblem(key, fence) } : {}),
+      onClose: letGo(),
+    }),
     snapshots: createSqliteSnapshotStore(store),
-    queue: createSqliteWorkQueue(store, letGo),
-    lock: createSqliteLockProvider(store, clock, letGo),
-    events: createSqliteExternalEventStore(store, options.newToken ?? randomUUID, letGo),
-    instances: createSqliteInstanceIndex(store, letGo),
+    queue: createSqliteWorkQueue(store, letGo()),
+    lock: local
+      ? { acquire: local.acquire, renew: local.renew, release: local.release, close: async () => localLetGo() }
+      : createSqliteLockProvider(store, clock, letGo()),
+    events: createSqliteExternalEventStore(store, options.newToken ?? randomUUID, letGo()),
+    instances: createSqliteInstanceIndex(store, letGo()),
     wakeups: {
       notify: () => wakeups.notify(),
       onWakeup: (listener) => wakeups.onWakeup(listener),
       async close() {
         await wakeups.close();
-        letGo();
+        wakeupsLetGo();
       },
     },
     async close() {

@@ -64,7 +64,7 @@ describe('sqlite persistence on disk', () => {
 
   it('keeps everything across close and reopen, and goes on chaining and numbering', async () => {
     let now = T0;
-    const first = createSqlitePersistence({ path: file, clock: () => now });
+    const first = createSqlitePersistence({ path: file, clock: () => now, lock: 'shared' });
     await first.log.appendBatch([req('s', 0, 3)]);
     await first.snapshots.save({ streamId: 's', version: 3, schema: 1, state: { a: [1] } });
     await first.queue.enqueue([{ instanceId: 's', dueAt: T0 + 5 }]);
@@ -76,7 +76,7 @@ describe('sqlite persistence on disk', () => {
     await first.close();
 
     now = T0 + 10;
-    const second = createSqlitePersistence({ path: file, clock: () => now });
+    const second = createSqlitePersistence({ path: file, clock: () => now, lock: 'shared' });
     expect(await second.log.read('s')).toEqual(before);
     expect(await second.snapshots.load('s')).toEqual({ streamId: 's', version: 3, schema: 1, state: { a: [1] } });
     expect(await second.queue.nextDueAt()).toBe(T0 + 5);
@@ -102,6 +102,22 @@ describe('sqlite persistence on disk', () => {
     expect(verifyChain(await a.log.read('s'))).toBeUndefined();
     await a.close();
     await b.close();
+  });
+
+  it('shares leases between connections to one file with lock: shared, and keeps them per process by default', async () => {
+    const a = createSqlitePersistence({ path: file, lock: 'shared' });
+    const b = createSqlitePersistence({ path: file, lock: 'shared' });
+    const lease = (await a.lock.acquire('i', 'host-a', 60_000))!;
+    expect(await b.lock.acquire('i', 'host-b', 60_000)).toBeUndefined();
+    const [fenced] = await b.log.appendBatch([{ ...req('i', 0, 1), fence: { owner: 'host-a', token: lease.token } }]);
+    expect(fenced?.ok).toBe(true);
+    await a.lock.release(lease);
+    expect(await b.lock.acquire('i', 'host-b', 60_000)).toMatchObject({ token: lease.token + 1 });
+    const c = createSqlitePersistence({ path: file });
+    const d = createSqlitePersistence({ path: file });
+    expect(await c.lock.acquire('i', 'host-c', 60_000)).toBeDefined();
+    expect(await d.lock.acquire('i', 'host-d', 60_000)).toBeDefined();
+    for (const p of [a, b, c, d]) await p.close();
   });
 
   it('closes the database once every port is closed, or at once with close()', async () => {
