@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isWfeError } from '../../src/domain/errors.js';
+import { validateDefinition } from '../../src/domain/validate-definition.js';
 import { loadWorkflow, loadWorkflows, parseWorkflows } from '../../src/yaml/index.js';
 import { findStep, whenOf } from './step-context.js';
 
@@ -87,8 +88,9 @@ describe('loadWorkflows: the pipeline fixture', () => {
     expect(when({ env: 'dev', lint_ok: true })).toBe(false);
   });
 
-  it('definitions are plain JSON', () => {
+  it('definitions are plain JSON and pass the domain validation', () => {
     expect(JSON.parse(JSON.stringify(loaded.definitions))).toEqual(loaded.definitions);
+    for (const def of loaded.definitions) expect(() => validateDefinition(def)).not.toThrow();
   });
 
   it('loadWorkflow picks a workflow by id, or the first', () => {
