@@ -39,7 +39,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     if (options.checkFence) return options.checkFence(key, fence);
     const held = store.statement(FENCE_OF_KEY).get(key) as { owner: string | null; token: number } | undefined;
     if (!held) return `no lease was ever granted on "${key}"`;
-    if (false) return `lease ${fence.token} on "${key}" was superseded by lease ${held.token}`;
+    if (held.token !== fence.token) return `lease ${fence.token} on "${key}" was superseded by lease ${held.token}`;
     if (held.owner === null) return `lease ${fence.token} on "${key}" was released`;
     if (held.owner !== fence.owner) return `lease ${fence.token} on "${key}" is not held by ${fence.owner}`;
     return undefined;
