@@ -40,6 +40,13 @@ export interface StartOptions {
   parentInstanceId?: string;
 }
 
+/** What a purge removed. */
+export interface PurgeReport {
+  readonly instances: readonly string[];
+  /** Events deleted from the log. */
+  readonly events: number;
+}
+
 export interface PendingActivity {
   readonly token: string;
   readonly activityName: string;
@@ -593,6 +600,36 @@ export class WorkflowHost {
     if (!claim) throw new WfeError('INVALID_COMMAND', `activity token ${token} is unknown or expired`);
     const ev = activityEvent(claim.activityName, claim.instanceId, claim.pointerId);
     await this.publishEvent(ev.name, ev.key, reply);
+  }
+
+  /**
+   * Purge ended instances (complete, terminated, failed; or the statuses given) that ended before
+   * `before`: their streams, snapshots, queue entries, subscriptions and index rows. Instances that
+   * have not ended are never purged. Returns what was removed.
+   */
+  async purge(options: { before: number; statuses?: readonly ('complete' | 'terminated' | 'failed')[]; limit?: number }): Promise<PurgeReport> {
+    const statuses = options.statuses ?? ['complete', 'terminated', 'failed'];
+    const found = await this.p.instances.query({ status: statuses, before: options.before, limit: options.limit ?? 10_000 });
+    const ids = found.filter((s) => isTerminal(s.status) && (s.completedAt ?? s.createdAt) < options.before).map((s) => s.instanceId);
+    return this.removeInstances(ids);
+  }
+
+  /** Delete one instance by id, whatever its state (a running one is terminated first). */
+  async deleteInstance(instanceId: string): Promise<PurgeReport> {
+    const state = await this.loader!.load(instanceId);
+    if (!state) throw new WfeError('UNKNOWN_INSTANCE', `no workflow instance ${instanceId}`, { instanceId });
+    if (!isTerminal(state.status)) await this.terminateWorkflow(instanceId, 'deleted');
+    return this.removeInstances([instanceId]);
+  }
+
+  private async removeInstances(ids: readonly string[]): Promise<PurgeReport> {
+    if (ids.length === 0) return { instances: [], events: 0 };
+    const p = this.p;
+    await p.queue.remove(ids);
+    const events = await p.log.deleteStreams(ids);
+    await Promise.all([p.snapshots.delete(ids), p.events.removeInstances(ids), p.instances.remove(ids)]);
+    for (const id of ids) this.loader!.forget(id);
+    return { instances: [...ids], events };
   }
 
   /** The stores this host uses (for projections, purge and tools). */

@@ -145,3 +145,33 @@ describe('hooks and middleware', () => {
     expect((await t.host.searchWorkflows({ definitionId: 's2' })).map((s) => s.status)).toEqual(['runnable']);
   });
 });
+
+describe('purge and retention', () => {
+  it('purges ended instances older than a date from the log, snapshots, queue and index; keeps the rest', async () => {
+    t = await createTestHost([workflow<D>('old').startWith(push('a')).build(), workflow<D>('waits').startWith(push('a')).waitFor('x', 'k').build()]);
+    const done = await t.run('old', { data: { log: [] } });
+    const waiting = await t.run('waits', { data: { log: [] } });
+    await t.advance(10_000);
+    const recent = await t.run('old', { data: { log: [] } });
+    await new Promise((r) => setTimeout(r, 20));
+    const report = await t.host.purge({ before: t.clock.now() - 5_000 });
+    expect(report.instances).toEqual([done.instanceId]);
+    expect(report.events).toBe(done.version);
+    expect(await t.persistence.log.read(done.instanceId)).toEqual([]);
+    await expect(t.host.getWorkflow(done.instanceId)).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
+    expect((await t.host.getWorkflow(waiting.instanceId)).status).toBe('runnable');
+    expect((await t.host.getWorkflow(recent.instanceId)).status).toBe('complete');
+    expect((await t.host.searchWorkflows({})).map((s) => s.instanceId).sort()).toEqual([waiting.instanceId, recent.instanceId].sort());
+  });
+
+  it('deletes one instance by id, terminating it first when it is still running', async () => {
+    t = await createTestHost([workflow<D>('waits').startWith(push('a')).waitFor('x', 'k').build()]);
+    const s = await t.run('waits', { data: { log: [] } });
+    const report = await t.host.deleteInstance(s.instanceId);
+    expect(report.instances).toEqual([s.instanceId]);
+    expect(report.events).toBeGreaterThan(s.version);
+    expect(await t.persistence.log.read(s.instanceId)).toEqual([]);
+    expect(await t.persistence.events.subscribers('x', 'k')).toEqual([]);
+    await expect(t.host.deleteInstance(s.instanceId)).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
+  });
+});
