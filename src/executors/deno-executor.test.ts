@@ -55,6 +55,11 @@ describe('deno steps', () => {
     expect(Object.keys(out).sort()).toEqual(['d.stderr', 'd.stdout']);
   });
 
+  it('refuses more than 1 MiB of outputs', async () => {
+    const err = await failure({ script: 'output("big", "x".repeat(1100000))' });
+    expect(err.message).toBe("step 'd' produced more than 1 MiB of outputs");
+  });
+
   it('kills a synchronous infinite loop at its timeout', async () => {
     const started = performance.now();
     const err = await failure({ script: 'while (true) {}', timeout: '500ms' });

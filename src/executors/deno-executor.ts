@@ -38,7 +38,8 @@ export interface DenoStepRequest {
   readonly onOutput?: (stream: OutputStream, chunk: Buffer) => void;
 }
 
-const MAX_OUTPUT_FILE = 16 * 1024 * 1024;
+/** Outputs go into the data and the log: 1 MiB per step, like shell markers. */
+const MAX_OUTPUT_FILE = 1024 * 1024;
 let workRoot: string | undefined;
 let runCounter = 0;
 
@@ -117,7 +118,7 @@ export async function runDenoStep(request: DenoStepRequest): Promise<Record<stri
 
 async function readOutputs(file: string, stepName: string): Promise<Record<string, Json>> {
   const size = (await stat(file)).size;
-  if (size > MAX_OUTPUT_FILE) throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' produced more than 16 MiB of outputs`);
+  if (size > MAX_OUTPUT_FILE) throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' produced more than 1 MiB of outputs`);
   const outputs: Record<string, Json> = {};
   for (const line of (await readFile(file, 'utf8')).split('\n')) {
     if (!line) continue;

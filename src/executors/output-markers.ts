@@ -8,6 +8,8 @@
 const MARKER = /^##wfe\[output ([A-Za-z_][A-Za-z0-9_.-]*)=(.*)\][ \t\r]*$/;
 const MAX_LINE = 64 * 1024;
 const MAX_OUTPUTS = 1000;
+/** Bytes of marker values a step may set in total: outputs go into the data and the log. */
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
 /** Names that would reach an object's prototype when merged into the data. */
 const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -46,10 +48,11 @@ export function parseMarkerLine(line: string): { name: string; value: boolean | 
  */
 export class MarkerCollector {
   readonly outputs: Record<string, boolean | null | number | string> = Object.create(null) as Record<string, never>;
-  /** Marker lines ignored because they came from the data (or were too long or too many). */
+  /** Marker lines ignored: they came from the data, or went past 1000 outputs or 1 MiB in total. */
   readonly ignored: string[] = [];
   private partial = '';
   private overlong = false;
+  private bytes = 0;
 
   constructor(private readonly forbiddenLines: ReadonlySet<string> = new Set()) {}
 
@@ -78,10 +81,12 @@ export class MarkerCollector {
     const line = raw.replace(/\r$/, '');
     const marker = parseMarkerLine(line);
     if (!marker) return;
-    if (this.forbiddenLines.has(line.trimEnd()) || Object.keys(this.outputs).length >= MAX_OUTPUTS) {
+    const size = line.length;
+    if (this.forbiddenLines.has(line.trimEnd()) || Object.keys(this.outputs).length >= MAX_OUTPUTS || this.bytes + size > MAX_OUTPUT_BYTES) {
       this.ignored.push(line);
       return;
     }
+    this.bytes += size;
     this.outputs[marker.name] = marker.value;
   }
 }

@@ -107,7 +107,14 @@ describe('hostile data', () => {
     expect(out.admin).toBeUndefined();
     expect(out.role).toBeUndefined();
     expect(out.mine).toBe(1);
-    expect(out['step.stderr']).toContain('ignored output marker that came from the step');
+    expect(out['step.stderr']).toContain('ignored output marker');
+  });
+
+  it('outputs are bounded to 1 MiB in total', async () => {
+    const out = await run('v=$(head -c 60000 /dev/zero | tr "\\0" a); for i in $(seq 0 19); do echo "##wfe[output v$i=$v]"; done; echo "##wfe[output c=1]"');
+    expect((out.v16 as string).length).toBe(60_000);
+    expect(out.v17).toBeUndefined();
+    expect(out.c).toBe(1);
   });
 
   it('a marker inside an output value stays inside that value', async () => {

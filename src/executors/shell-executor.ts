@@ -73,7 +73,7 @@ export async function runShellStep(request: ShellStepRequest): Promise<Record<st
   markers.end();
   const notes = [
     ...skipped.map((s) => `[wfe: data key '${s.key}' not exported to the environment: ${s.reason}]`),
-    ...markers.ignored.map((line) => `[wfe: ignored output marker that came from the step's data: ${line.slice(0, 200)}]`),
+    ...markers.ignored.map((line) => `[wfe: ignored output marker (it came from the step's data, or outputs went past their limit): ${line.slice(0, 200)}]`),
   ];
   const stdout = result.stdout.toString();
   const stderr = notes.length ? `${notes.join('\n')}\n${result.stderr.toString()}` : result.stderr.toString();

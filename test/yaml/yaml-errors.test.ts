@@ -65,6 +65,12 @@ describe('every load error names file:line:column and what was expected', () => 
     ]);
   });
 
+  it('a step name with a colon or a dot', () => {
+    expect(issues(steps('- name: "a:when"\n  config: { run: x }'))).toEqual([
+      "4:13 expected a step name without ':', '.' or line breaks (it names data keys such as <step>.stdout), got string \"a:when\"",
+    ]);
+  });
+
   it('a bad duration', () => {
     expect(issues(steps('- name: a\n  config: { run: x, timeout: 5 parsecs }'))).toEqual([
       '5:34 expected a duration such as 500ms, 30s, 5m, 2h, or a number of milliseconds, got string "5 parsecs"',
