@@ -26,10 +26,12 @@ export function envName(key: string): string {
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
+/** True for names data may not set (see `PROTECTED_ENV`). */
 export function isProtectedEnv(name: string): boolean {
   return PROTECTED_ENV.has(name) || PROTECTED_ENV_PREFIXES.some((p) => name.startsWith(p));
 }
 
+/** Data turned into environment variables. */
 export interface DataEnv {
   readonly env: Record<string, string>;
   /** Keys not exported, with the reason (protected name, NUL byte, too large). */

@@ -25,6 +25,7 @@ export interface DenoStepConfig {
   readonly timeout?: string | number;
 }
 
+/** One execution of a Deno step. */
 export interface DenoStepRequest {
   readonly stepName: string;
   readonly config: DenoStepConfig;

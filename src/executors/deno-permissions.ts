@@ -15,6 +15,7 @@ export interface DenoPermissions {
   readonly dynamic_import?: PermissionGrant;
 }
 
+/** A permission a Deno step can be granted. */
 export type PermissionName = keyof DenoPermissions;
 
 function flag(name: string, grant: PermissionGrant | undefined, extra: readonly string[] = []): string[] {

@@ -5,6 +5,7 @@ import { TailBuffer } from './tail-buffer.js';
 /** Which stream a chunk of step output came from. */
 export type OutputStream = 'stdout' | 'stderr';
 
+/** What `runProcess` runs and how. */
 export interface RunProcessOptions {
   readonly command: string;
   readonly args: readonly string[];
@@ -21,6 +22,7 @@ export interface RunProcessOptions {
   readonly onOutput?: (stream: OutputStream, chunk: Buffer) => void;
 }
 
+/** How a process ended and the tails of its output. */
 export interface ProcessResult {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -22,6 +22,7 @@ export interface ShellStepConfig {
   readonly timeout?: string | number;
 }
 
+/** One execution of a shell step. */
 export interface ShellStepRequest {
   readonly stepName: string;
   readonly config: ShellStepConfig;

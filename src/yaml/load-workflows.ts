@@ -13,6 +13,7 @@ import { assertInputs, outputProblems, type WorkflowSignature } from './workflow
 import { sortIssues, yamlInvalid, type YamlIssue } from './yaml-issue.js';
 import { parseYamlSource } from './yaml-source.js';
 
+/** Options of `loadWorkflows` / `loadWorkflow` / `parseWorkflows`. */
 export interface LoadOptions {
   /** Values for `((path))` / `${{ path }}` (e.g. the `WFE_CONFIG` JSON). */
   readonly config?: Readonly<Record<string, unknown>>;

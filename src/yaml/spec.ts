@@ -9,6 +9,7 @@ export interface WorkflowFileSpec {
   readonly workflows?: readonly WorkflowSpec[];
 }
 
+/** One workflow of a file. */
 export interface WorkflowSpec {
   readonly id: string;
   /** Default 1. */
@@ -23,8 +24,10 @@ export interface WorkflowSpec {
   readonly steps: readonly StepSpec[];
 }
 
+/** What runs a step. */
 export type StepType = 'shell' | 'deno' | 'workflow';
 
+/** One step (top level, parallel child or hook). */
 export interface StepSpec {
   readonly name: string;
   /** Default `shell`. Absent on a `parallel` step. */
@@ -42,17 +45,20 @@ export interface StepSpec {
   readonly when?: ConditionSpec;
 }
 
+/** One entry of a step's `inputs`. */
 export interface StepInputSpec {
   readonly name: string;
   readonly path?: string;
   readonly value?: Json;
 }
 
+/** One entry of a step's `outputs`. */
 export interface StepOutputSpec {
   readonly name: string;
   readonly type?: string;
 }
 
+/** `error_behavior` of a workflow or a step. */
 export interface ErrorBehaviorSpec {
   readonly type: 'retry' | 'suspend' | 'terminate' | 'compensate' | 'fail';
   readonly interval?: string | number;
@@ -66,9 +72,12 @@ export const COMPARISON_OPS = ['equals', 'not_equals', 'gt', 'gte', 'lt', 'lte',
 /** Combinators of a `when` node: `{ <one combinator> }`. */
 export const COMBINATORS = ['all', 'any', 'none', 'one_of', 'not'] as const;
 
+/** An operator of a `when` leaf. */
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
+/** A combinator of a `when` node. */
 export type Combinator = (typeof COMBINATORS)[number];
 
+/** A `when` condition: a leaf `{ field, op }` or one combinator. */
 export type ConditionSpec =
   | ({ readonly field: string } & { readonly [op in ComparisonOp]?: Json })
   | { readonly all: readonly ConditionSpec[] }

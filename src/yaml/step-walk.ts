@@ -26,6 +26,7 @@ function visitStep(step: unknown, path: DocPath, into: FoundStep[]): void {
   }
 }
 
+/** A plain map (not null, not a list). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

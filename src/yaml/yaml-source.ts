@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { formatPath, type YamlIssue } from './yaml-issue.js';
 
+/** A path into a parsed document: keys and list indexes. */
 export type DocPath = readonly (string | number)[];
 
 /** A parsed workflow file: its plain value and a way back from a path in it to a line and column. */
