@@ -15,9 +15,16 @@ const req = (streamId: string, expectedVersion: number, count: number): AppendRe
   events: Array.from({ length: count }, (_, i) => step(expectedVersion + i)),
 });
 
-/** Makes the next COMMIT on any client of `pool` fail like a lost connection, before or after it reaches the server. */
-function commitSaboteur(pool: pg.Pool): { arm(when: 'before' | 'after'): void } {
-  let armed: 'before' | 'after' | undefined;
+/**
+ * Makes the next COMMIT on any client of `pool` fail like a lost connection, before or after it
+ * reaches the server, or hang (a stalled host) until `unblock()`.
+ */
+function commitSaboteur(pool: pg.Pool): { arm(when: 'before' | 'after' | 'hang'): void; hanging: Promise<void>; unblock(): void } {
+  let armed: 'before' | 'after' | 'hang' | undefined;
+  let reached!: () => void;
+  const hanging = new Promise<void>((r) => (reached = r));
+  let unblock!: () => void;
+  const gate = new Promise<void>((r) => (unblock = r));
   const patched = new WeakSet<PoolClient>();
   pool.on('acquire', (client) => {
     if (patched.has(client)) return;
@@ -27,6 +34,11 @@ function commitSaboteur(pool: pg.Pool): { arm(when: 'before' | 'after'): void } 
       if (args[0] === 'COMMIT' && armed) {
         const when = armed;
         armed = undefined;
+        if (when === 'hang') {
+          reached();
+          await gate;
+          return original(...args);
+        }
         if (when === 'after') await original(...args);
         throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
       }
@@ -37,6 +49,8 @@ function commitSaboteur(pool: pg.Pool): { arm(when: 'before' | 'after'): void } 
     arm(when) {
       armed = when;
     },
+    hanging,
+    unblock,
   };
 }
 
@@ -182,6 +196,30 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       expect(verifyChain(await p.log.read('pre'))).toBeUndefined();
     } finally {
       await p.close();
+      await pool.end();
+    }
+  });
+
+  it('cuts off a stalled appender holding the append lock, so other hosts go on; the stalled batch is retried once', async () => {
+    const schema = `a_${uniqueSuffix()}`;
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const saboteur = commitSaboteur(pool);
+    const stalled = await createPostgresPersistence({ pool, schema, clock: () => T, appendRetry: { stallTimeoutMs: 300 } });
+    const other = await open(schema);
+    try {
+      saboteur.arm('hang');
+      const stuck = stalled.log.appendBatch([req('stuck', 0, 2)]);
+      await saboteur.hanging;
+      const started = Date.now();
+      const [o] = await other.log.appendBatch([req('other', 0, 1)]);
+      expect(o?.ok).toBe(true);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      saboteur.unblock();
+      expect((await stuck)[0]).toMatchObject({ ok: true, nextVersion: 2 });
+      expect((await other.log.read('stuck')).map((e) => e.version)).toEqual([1, 2]);
+      expect(await other.log.readAll(0, 100)).toHaveLength(3);
+    } finally {
+      await Promise.all([stalled.close(), other.close()]);
       await pool.end();
     }
   });

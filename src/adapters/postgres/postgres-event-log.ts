@@ -16,12 +16,17 @@ import { readStreamSql } from './sql/read-stream.js';
 import { streamVersionSql } from './sql/stream-version.js';
 import { isConnectionError } from './store-error.js';
 
-/** How a PostgreSQL log retries a batch whose connection broke. */
+/** How a PostgreSQL log retries a batch whose connection broke, and how long a stalled append may hold the lock. */
 export interface AppendRetryOptions {
   /** Attempts in all, the first included (default 4). */
   readonly attempts?: number;
   /** Wait before the n-th retry: `baseDelayMs * 4^(n-1)` (default 25 ms: 25, 100, 400). */
   readonly baseDelayMs?: number;
+  /**
+   * The server ends an append session idle inside its transaction this long (default 10 000 ms),
+   * freeing the append lock that a stalled or partitioned host would otherwise hold for everyone.
+   */
+  readonly stallTimeoutMs?: number;
 }
 
 interface EventRow {
@@ -72,7 +77,7 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
     deleteStreams: statement(ctx, 'delete-streams', deleteStreamsSql),
     deleteLeases: statement(ctx, 'delete-idle-leases', deleteIdleLeasesSql),
   };
-  const begin = beginAppendSql(ADVISORY_CLASS, ctx.lockKey);
+  const begin = beginAppendSql(ADVISORY_CLASS, ctx.lockKey, retry.stallTimeoutMs ?? 10_000);
   const attempts = Math.max(1, retry.attempts ?? 4);
   const baseDelay = retry.baseDelayMs ?? 25;
 

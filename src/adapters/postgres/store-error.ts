@@ -12,6 +12,7 @@ const CONNECTION_CODES = new Set([
   '57P01', // admin_shutdown: pg_terminate_backend, fast shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up, recovering
+  '25P03', // idle_in_transaction_session_timeout: a stalled append cut off by the server
 ]);
 
 /** True when `e` says the connection failed (a retry on a new connection may succeed). */
