@@ -29,6 +29,8 @@ interface MutableStep {
   outcomes: Outcome[];
   errorBehavior?: ErrorBehavior;
   compensation?: number;
+  onFailure?: number;
+  ensure?: number;
   when?: string;
   cancelCondition?: { fn: string; proceedOnCancel: boolean };
   params?: StepParams;
@@ -264,6 +266,18 @@ export class StepBuilder<T> {
   /** Undo this step with a sequence of steps. */
   compensateWithSequence(branch: Branch<T>): this {
     this.at().compensation = this.container('sequence', `compensate ${this.at().name}`, [branch]).id;
+    return this;
+  }
+
+  /** With `onError('fail')`: a block run when this step (or container) fails, before the failure goes on outward. */
+  onFailure(branch: Branch<T>): this {
+    this.at().onFailure = this.container('sequence', `on failure of ${this.at().name}`, [branch]).id;
+    return this;
+  }
+
+  /** A block run after this step ends, whether it succeeded (then the flow goes on after the block) or failed. */
+  ensure(branch: Branch<T>): this {
+    this.at().ensure = this.container('sequence', `ensure after ${this.at().name}`, [branch]).id;
     return this;
   }
 

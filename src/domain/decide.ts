@@ -356,8 +356,24 @@ class Session {
         return this.compensate(p, step);
       case 'fail':
         this.startChain(p, handlerLinks(step, p.scope), { kind: 'stop' }, 'fail', [p.id]);
+        this.stopFlow();
         return this.checkBlock(p.scope[0]);
     }
+  }
+
+  /**
+   * The workflow is failing: every step still waiting, sleeping or about to run (outside handlers) is
+   * cancelled, so that nothing holds the failure up; their containers then fail with their own handlers.
+   */
+  private stopFlow(): void {
+    const ids = this.d.active.filter((id) => {
+      const q = this.ptr(id);
+      return !q.handler && q.status !== 'waitingForChildren';
+    });
+    if (ids.length === 0) return;
+    const parents = ids.map((id) => this.ptr(id).scope[0]);
+    this.emit({ type: 'StepCancelled', pointerIds: ids, reason: 'the workflow is failing' });
+    for (const parent of parents) this.checkBlock(parent);
   }
 
   private behaviorFor(p: ExecutionPointer, step: StepDef): ErrorBehavior {
@@ -386,6 +402,7 @@ class Session {
       if (fstep.compensation !== undefined) links.push({ stepId: fstep.compensation, compensates: f.id, scope: f.scope });
       const then: ChainThen = fstep.compensation !== undefined ? { kind: 'resume', pointerId: f.id } : { kind: 'fail' };
       this.startChain(f, links, then, 'compensate', [f.id]);
+      if (then.kind === 'fail') this.stopFlow();
       return this.checkBlock(f.scope[0]);
     }
     const h = plain(this.ptr(f.scope[handlerIndex] as number));
@@ -413,6 +430,7 @@ class Session {
     }
     if (cancel.length > 0) this.emit({ type: 'StepCancelled', pointerIds: cancel, reason: `compensating ${hstep.name}` });
     this.startChain(f, links, then, 'compensate', failed);
+    if (then.kind === 'fail') this.stopFlow();
     this.checkBlock(h.scope[0]);
   }
 

@@ -322,7 +322,10 @@ export class WorkflowHost {
     for (const command of commands) {
       const r = decide(reg.definition, next, command, { now: this.opts.clock.now() });
       if (E.isLeft(r)) {
-        this.emit('host:error', { error: r.left, instanceId: state.instanceId, where: `decide ${command.type}` });
+        // A result for a pointer an earlier command of this pass ended (cancelled by a failure) is stale: drop it.
+        if (!(command.type === 'Execute' && r.left.code === 'INVALID_STATE')) {
+          this.emit('host:error', { error: r.left, instanceId: state.instanceId, where: `decide ${command.type}` });
+        }
         continue;
       }
       next = r.right.state;
