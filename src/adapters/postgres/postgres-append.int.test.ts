@@ -31,7 +31,7 @@ function commitSaboteur(pool: pg.Pool): { arm(when: 'before' | 'after' | 'hang')
     patched.add(client);
     const original = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
-      if (args[0] === 'COMMIT' && armed) {
+      if (typeof args[0] === 'string' && /(^|;\s*)COMMIT$/.test(args[0]) && armed) {
         const when = armed;
         armed = undefined;
         if (when === 'hang') {

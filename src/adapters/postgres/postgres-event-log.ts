@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
 import { ADVISORY_CLASS, inTransaction, num, run, statement, withClient, type PgContext } from './pg-context.js';
@@ -15,6 +15,7 @@ import { readHeadsSql } from './sql/read-heads.js';
 import { readStreamSql } from './sql/read-stream.js';
 import { streamVersionSql } from './sql/stream-version.js';
 import { isConnectionError } from './store-error.js';
+import { intArray, textArray, type Quote } from './sql-literal.js';
 
 /** How a PostgreSQL log retries a batch whose connection broke, and how long a stalled append may hold the lock. */
 export interface AppendRetryOptions {
@@ -67,9 +68,6 @@ class AttemptFailed extends Error {
  */
 export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions = {}): EventLog {
   const st = {
-    heads: statement(ctx, 'read-heads', readHeadsSql),
-    fences: statement(ctx, 'read-fences', readFencesSql),
-    insert: statement(ctx, 'insert-events', insertEventsSql),
     eventAt: statement(ctx, 'read-event-at', readEventAtSql),
     readStream: statement(ctx, 'read-stream', readStreamSql),
     readAll: statement(ctx, 'read-all', readAllSql),
@@ -89,20 +87,20 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
     computed: Map<number, string>,
   ): Promise<AppendOutcome[]> {
     let commitSent = false;
+    const quote: Quote = (v) => client.escapeLiteral(v);
     try {
-      await client.query(begin);
+      // One round trip: begin, take the append lock, then read heads and fences under it.
       const ids = [...new Set(requests.map((r) => r.streamId))];
-      const headRows = (await client.query({ ...st.heads, values: [ids] })).rows;
+      const fenceKeys = [...new Set(requests.filter((r) => r.fence).map((r) => ctx.fenceKey(r.streamId)))];
+      const reads = [readHeadsSql(ctx.schema, textArray(quote, ids, 'text'))];
+      if (fenceKeys.length > 0) reads.push(readFencesSql(ctx.schema, textArray(quote, fenceKeys, 'text')));
+      const results = (await client.query([begin, ...reads].join(';\n'))) as unknown as QueryResult[];
+      const [headResult, fenceResult] = results.slice(-reads.length);
       const heads = new Map<string, StreamHead>(
-        headRows.map((h) => [h.stream_id, { version: h.version, hash: h.hash, position: num(h.position) }]),
+        (headResult?.rows ?? []).map((h) => [h.stream_id, { version: h.version, hash: h.hash, position: num(h.position) }]),
       );
       const fences = new Map<string, FenceRow>();
-      const fenceKeys = [...new Set(requests.filter((r) => r.fence).map((r) => ctx.fenceKey(r.streamId)))];
-      if (fenceKeys.length > 0) {
-        for (const f of (await client.query({ ...st.fences, values: [fenceKeys] })).rows) {
-          fences.set(f.key, { owner: f.owner, token: num(f.token) });
-        }
-      }
+      for (const f of fenceResult?.rows ?? []) fences.set(f.key, { owner: f.owner, token: num(f.token) });
       const plan = planAppend({ requests, heads, fences, fenceKey: ctx.fenceKey, recordedAt, earlier });
       for (const [i, h] of plan.lastHashes) computed.set(i, h);
       const outcomes = plan.outcomes;
@@ -124,18 +122,24 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
         }
       }
       const lastPositions = new Map<string, number>();
-      if (plan.rows.streamIds.length > 0) {
-        const r = plan.rows;
-        const inserted = await client.query({
-          ...st.insert,
-          values: [r.streamIds, r.versions, r.recordedAts, r.types, r.events, r.metas, r.hashes],
-        });
-        for (const row of inserted.rows) {
-          lastPositions.set(`${row.stream_id}\u0000${row.version}`, num(row.position));
-        }
-      }
+      const r = plan.rows;
       commitSent = true;
-      await client.query('COMMIT');
+      if (r.streamIds.length > 0) {
+        // One round trip: insert and commit.
+        const insert = insertEventsSql(ctx.schema, {
+          streamIds: textArray(quote, r.streamIds, 'text'),
+          versions: intArray(r.versions, 'int'),
+          recordedAts: intArray(r.recordedAts, 'bigint'),
+          types: textArray(quote, r.types, 'text'),
+          events: textArray(quote, r.events, 'json'),
+          metas: textArray(quote, r.metas, 'json'),
+          hashes: textArray(quote, r.hashes, 'text'),
+        });
+        const [inserted] = (await client.query(`${insert};\nCOMMIT`)) as unknown as QueryResult[];
+        for (const row of inserted?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, num(row.position));
+      } else {
+        await client.query('COMMIT');
+      }
       return requests.map((r, i) => {
         const o = outcomes[i];
         if (o && !(o.ok && Number.isNaN(o.lastPosition))) return o;
@@ -153,7 +157,7 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
     async appendBatch(requests) {
       if (requests.length === 0) return [];
       assertJson(requests);
-      const recordedAt = ctx.clock();
+      const recordedAt = Math.floor(ctx.clock());
       let earlier: Map<number, string> | undefined;
       for (let n = 1; ; n++) {
         const computed = new Map<number, string>();

@@ -1,5 +1,8 @@
-/** Insert events given as parallel arrays, in order; returns each one's position. */
-export const insertEventsSql = (s: string): string => `
+/** Insert events given as parallel array SQL expressions, in order; returns each one's position. */
+export const insertEventsSql = (
+  s: string,
+  a: { streamIds: string; versions: string; recordedAts: string; types: string; events: string; metas: string; hashes: string },
+): string => `
 INSERT INTO ${s}.events (stream_id, version, recorded_at, type, event, meta, hash)
-SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::json[], $6::json[], $7::text[])
+SELECT * FROM unnest(${a.streamIds}, ${a.versions}, ${a.recordedAts}, ${a.types}, ${a.events}, ${a.metas}, ${a.hashes})
 RETURNING stream_id, version, position`;
