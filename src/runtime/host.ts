@@ -153,7 +153,23 @@ export class WorkflowHost {
     this.unsubscribeWakeups = p.wakeups?.onWakeup(() => this.wake());
     this.running = true;
     this.stopping = false;
+    await this.recover();
     this.loopDone = this.loop();
+  }
+
+  /**
+   * Queue every runnable instance of the index again (earliest due wins, so this moves nothing
+   * that is queued already): a queue entry lost with a queue store that is not durable, or never
+   * written, only delays work until a host starts.
+   */
+  private async recover(): Promise<void> {
+    const pageSize = 1000;
+    const now = this.opts.clock.now();
+    for (let offset = 0; offset < 100_000; offset += pageSize) {
+      const page = await this.p.instances.query({ status: 'runnable', limit: pageSize, offset });
+      if (page.length > 0) await this.p.queue.enqueue(page.map((s) => ({ instanceId: s.instanceId, dueAt: now })));
+      if (page.length < pageSize) return;
+    }
   }
 
   /** Stop taking work, wait for the steps that are running to finish and be recorded, close what the host opened. */

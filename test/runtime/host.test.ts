@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryPersistence } from '../../src/adapters/memory/index.js';
 import { workflow } from '../../src/domain/builder.js';
 import { isWfeError } from '../../src/domain/errors.js';
+import { decide } from '../../src/domain/decide.js';
+import { EMPTY_STATE } from '../../src/domain/evolve.js';
+import { either as E } from 'fp-ts';
 import { WorkflowHost } from '../../src/runtime/host.js';
 import { createTestHost, type TestHost } from '../../src/testing/test-host.js';
 
@@ -173,5 +176,24 @@ describe('purge and retention', () => {
     expect(await t.persistence.log.read(s.instanceId)).toEqual([]);
     expect(await t.persistence.events.subscribers('x', 'k')).toEqual([]);
     await expect(t.host.deleteInstance(s.instanceId)).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
+  });
+});
+
+describe('recovery', () => {
+  it('a host that starts re-queues runnable instances that have no queue entry', async () => {
+    const persistence = createMemoryPersistence();
+    const wf = workflow<D>('lost').startWith(push('a')).then(push('b')).build();
+    // A started instance whose queue entry was lost (a Redis queue without persistence, restarted).
+    const started = decide(wf.definition, EMPTY_STATE, { type: 'Start', instanceId: 'orphan', data: { log: [] } }, { now: 1 });
+    if (E.isLeft(started)) throw started.left;
+    await persistence.log.appendBatch([{ streamId: 'orphan', expectedVersion: 0, events: started.right.events }]);
+    await persistence.instances.upsert([{ instanceId: 'orphan', definitionId: 'lost', definitionVersion: 1, status: 'runnable', createdAt: 1, version: 2 }]);
+    expect(await persistence.queue.nextDueAt()).toBeUndefined();
+    const host = new WorkflowHost({ persistence, pollInterval: 10 });
+    host.registerWorkflow(wf);
+    await host.start();
+    const done = await host.waitForCompletion('orphan', { timeoutMs: 5000 });
+    await host.stop();
+    expect(done.data).toEqual({ log: ['a', 'b'] });
   });
 });
