@@ -356,6 +356,7 @@ export class WorkflowHost {
       ...(lease ? { fence: { owner: lease.owner, token: lease.token } } : {}),
     });
     if (!outcome.ok) {
+      if (outcome.reason === 'fenced') throw new WfeError('LOCK_LOST', `the lease on ${state.instanceId} was taken over, so this host stops working on it: ${outcome.detail}`, { instanceId: state.instanceId });
       this.emit('append:conflict', { instanceId: state.instanceId, expectedVersion: state.version, ...(outcome.reason === 'conflict' ? { actualVersion: outcome.actualVersion } : {}) });
       this.loader!.forget(state.instanceId);
       return undefined;
