@@ -12,7 +12,7 @@
  * RUNS (yaml, 10 here).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +64,15 @@ interface Outcome {
 
 function runBench(b: Bench): Promise<Outcome> {
   const file = join(here, b.file);
-  const out = join(tmpdir(), `wfe-bench-${b.name}-${process.pid}.json`);
+  // Each benchmark's temporary files go in a folder of the runner's, removed when it exits, whatever it left there.
+  const tmp = mkdtempSync(join(tmpdir(), `wfe-bench-run-${b.name}-`));
+  chmodSync(tmp, 0o711); // others may pass through: a PostgreSQL started by a benchmark runs as another user
+  const out = join(tmp, 'figures.json');
   const t0 = clock();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       stdio: ['ignore', 'inherit', 'pipe'],
-      env: { ...process.env, ...b.env, WFE_BENCH_OUT: out },
+      env: { ...process.env, ...b.env, TMPDIR: tmp, WFE_BENCH_OUT: out },
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -85,10 +88,8 @@ function runBench(b: Bench): Promise<Outcome> {
     child.on('exit', (code) => {
       clearTimeout(timer);
       let figures: Figure[] = [];
-      if (b.figures && existsSync(out)) {
-        figures = (JSON.parse(readFileSync(out, 'utf8')) as { figures: Figure[] }).figures;
-        rmSync(out, { force: true });
-      }
+      if (b.figures && existsSync(out)) figures = (JSON.parse(readFileSync(out, 'utf8')) as { figures: Figure[] }).figures;
+      rmSync(tmp, { recursive: true, force: true });
       const seconds = msSince(t0) / 1000;
       if (timedOut) resolve({ name: b.name, status: 'timed out', detail: `killed after ${b.timeoutS} s`, seconds, figures });
       else if (code !== 0) resolve({ name: b.name, status: 'failed', detail: err.trim().split('\n').slice(-2).join(' | ') || `exit ${code}`, seconds, figures });
