@@ -109,24 +109,43 @@ function clone<T extends Json | undefined>(v: T): T {
   return v === null || typeof v !== 'object' ? v : structuredClone(v);
 }
 
-/** Apply immer-format patches to a plain object or a draft, in place. */
+/**
+ * Apply immer-format patches to a plain object or a draft, in place. Total: parallel branches record
+ * patches against the same base, so a patch can find its target gone (a sibling removed the parent,
+ * or shortened the array it indexes). Such a patch is dropped, deterministically; appends (`-`)
+ * always apply. The data stays JSON (no holes in arrays) whatever the order.
+ */
 export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[]): void {
   for (const patch of patches) {
     if (patch.path.length === 0) {
       d.data = patch.op === 'remove' ? null : clone(patch.value ?? null);
       continue;
     }
-    let target: Record<string | number, Json> = d.data as never;
-    for (let i = 0; i < patch.path.length - 1; i++) target = target[patch.path[i] as string] as never;
+    let target: unknown = d.data;
+    for (let i = 0; i < patch.path.length - 1 && target !== undefined; i++) {
+      target = target !== null && typeof target === 'object' ? (target as Record<string, unknown>)[patch.path[i] as string] : undefined;
+    }
+    if (target === null || typeof target !== 'object') continue;
     const key = patch.path[patch.path.length - 1] as string | number;
     if (Array.isArray(target)) {
-      const index = key === '-' ? target.length : Number(key);
-      if (patch.op === 'add') target.splice(index, 0, clone(patch.value ?? null));
-      else if (patch.op === 'remove') target.splice(index, 1);
-      else if (key === 'length') target.length = patch.value as number;
-      else target[index] = clone(patch.value ?? null);
-    } else if (patch.op === 'remove') delete target[key];
-    else target[key] = clone(patch.value ?? null);
+      const arr = target as Json[];
+      if (key === 'length') {
+        if (patch.op === 'replace' && typeof patch.value === 'number' && patch.value <= arr.length) arr.length = patch.value;
+        continue;
+      }
+      const index = key === '-' ? arr.length : Number(key);
+      if (!Number.isInteger(index) || index < 0) continue;
+      if (patch.op === 'add') {
+        if (index <= arr.length) arr.splice(index, 0, clone(patch.value ?? null));
+      } else if (index < arr.length) {
+        if (patch.op === 'remove') arr.splice(index, 1);
+        else arr[index] = clone(patch.value ?? null);
+      }
+    } else {
+      const obj = target as Record<string, Json>;
+      if (patch.op === 'remove') delete obj[key];
+      else obj[key] = clone(patch.value ?? null);
+    }
   }
 }
 

@@ -271,7 +271,14 @@ export class WorkflowHost {
         return clock.now() + Math.min(this.opts.pollInterval, 200) * tries;
       }
       this.missing.delete(instanceId);
-      if (isTerminal(state.status)) return undefined;
+      if (isTerminal(state.status)) {
+        // A host that died right after the terminal append never finished what follows it.
+        await this.ended(state);
+        return undefined;
+      }
+      // Subscriptions are written after the append that records a wait: make sure they exist (idempotent),
+      // in case the host that appended died in between.
+      await Promise.all(waitingPointers(state).map((p) => this.p.events.subscribe({ instanceId, pointerId: p.id, name: p.eventName ?? '', key: p.eventKey ?? '', asOf: p.eventAsOf ?? 0 })));
       const reg = this.resolve(state.definitionId, state.definitionVersion);
       for (let pass = 0; pass < this.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
         const commands = await this.pendingCommands(state, reg);
@@ -417,6 +424,7 @@ export class WorkflowHost {
     if (this.endedOnce.has(id)) return;
     this.endedOnce.add(id);
     if (this.endedOnce.size > 100_000) this.endedOnce.clear();
+    await this.indexer!.add(summaryOf(state)).catch((error) => this.emit('host:error', { error, instanceId: id, where: 'index' }));
     if (state.status === 'complete') this.emit('workflow:completed', { instanceId: id, state });
     if (state.status === 'failed') this.emit('workflow:failed', { instanceId: id, state, ...(state.failing ? { error: state.failing } : {}) });
     for (const mw of this.opts.workflowMiddleware) {
@@ -506,9 +514,11 @@ export class WorkflowHost {
         const reg = this.resolve(state.definitionId, state.definitionVersion);
         const r = decide(reg.definition, state, command, { now: this.opts.clock.now() });
         if (E.isLeft(r)) throw r.left;
+        // Queue first (as startWorkflow does): a crash after the append must not leave a resumed
+        // instance with no queue entry.
+        await this.enqueuer!.add({ instanceId, dueAt: this.opts.clock.now() });
         const next = await this.commit(state, reg, [command], lease);
         if (!next) continue;
-        await this.enqueuer!.add({ instanceId, dueAt: this.opts.clock.now() });
         this.wake();
         return next;
       } finally {

@@ -10,8 +10,8 @@
  *   `host:error` and retries the instance forever (it never ends);
  * - replaced (`list[2] = x`): the array gets a hole, so the workflow data is not JSON any more, and
  *   differs from the same state after a JSON round trip (a snapshot).
- * The generators leave list removals out of steps that run beside others (see `Sizes.conflicts`)
- * until this is fixed; then turn the `it.fails` into `it` and drop that restriction.
+ * Fixed: `applyDataPatches` drops a patch whose target is gone (deterministic, total, keeps the data
+ * JSON); these are now regression tests.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -53,14 +53,14 @@ describe('patches of parallel branches that touch one array', () => {
   });
 
   // BUG (domain/runtime): decide throws a TypeError out of applyDataPatches; the instance never ends.
-  it.fails('a removal in one branch and an in-place change in another: the instance still ends, without host errors', async () => {
+  it('a removal in one branch and an in-place change in another: the instance still ends, without host errors', async () => {
     const { final, errors } = await run(fixture.throws);
     expect(errors).toEqual([]);
     expect(final.status).toBe('complete');
   });
 
   // BUG (domain/runtime): the data gets a hole ([x, <empty>, y]): not JSON, not equal to its JSON copy.
-  it.fails('a removal in one branch and a replacement in another: the data stays JSON', async () => {
+  it('a removal in one branch and a replacement in another: the data stays JSON', async () => {
     const { final } = await run(fixture.hole);
     expect(findNonJson(final.data)).toBeUndefined();
     expect(jsonCopy(final.data)).toStrictEqual(final.data);
