@@ -53,6 +53,7 @@ async function runCase(store: Store, kind: Kind, n: number): Promise<CaseResult>
   await new Promise((r) => setTimeout(r, 100));
   let version = 0;
   let at = 0;
+  console.log('started');
   const t0 = clock();
   const cpu0 = process.cpuUsage();
   const cpuMs = () => {
@@ -77,7 +78,7 @@ async function runCase(store: Store, kind: Kind, n: number): Promise<CaseResult>
   return { ms, cpuMs: cpu, events: state.version, finished: true };
 }
 
-/** Run a case in a child process (killed if it stops answering well past the cap). */
+/** Run a case in a child process (killed if it has not answered 5 s past the cap of its timed run, or after a minute more in all). */
 function runChild(store: Store, kind: Kind, n: number): Promise<{ result?: CaseResult; error?: string }> {
   const file = fileURLToPath(import.meta.url);
   // The child's temporary files go in a folder of ours, removed even when the child is killed.
@@ -86,13 +87,22 @@ function runChild(store: Store, kind: Kind, n: number): Promise<{ result?: CaseR
     const child = spawn(process.execPath, ['--import', 'tsx', file, `${store}:${kind}:${n}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     let killed = false;
-    const timer = setTimeout(() => {
+    const kill = () => {
       killed = true;
       child.kill('SIGKILL');
-    }, CAP_MS + 8_000);
+    };
+    // Until the timed run starts (after start-up and warm-up), a generous limit; then the cap and 5 s.
+    let timer = setTimeout(kill, CAP_MS + 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      const wasStarted = out.includes('started');
+      out += d.toString();
+      if (!wasStarted && out.includes('started')) {
+        clearTimeout(timer);
+        timer = setTimeout(kill, CAP_MS + 5_000);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', () => {
       clearTimeout(timer);
       removeTempDir(dir);

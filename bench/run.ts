@@ -11,7 +11,7 @@
  * WFE_BENCH_PG_URL (an existing PostgreSQL for postgres-append), WFE_BENCH_SECONDS (postgres-append, 2 here),
  * RUNS (yaml, 10 here).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -128,12 +128,22 @@ function summary(outcomes: readonly Outcome[]): void {
   console.log(`time: ${outcomes.map((o) => `${o.name} ${o.seconds.toFixed(0)} s`).join(', ')}`);
 }
 
+/** The commit measured, and whether src/ differs from it. */
+function revision(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: here, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD').stdout.trim();
+  if (!head) return 'unknown revision';
+  const dirty = git('status', '--porcelain', '--', '../src').stdout.trim() !== '';
+  return `${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
   const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
-  console.log(`wfe benchmarks: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load avg ${loadavg()[0]!.toFixed(1)}, temp files in ${tmpdir()}`);
+  const rev = revision();
+  console.log(`wfe benchmarks at ${rev}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load avg ${loadavg()[0]!.toFixed(1)}, temp files in ${tmpdir()}`);
   const t0 = clock();
   const outcomes: Outcome[] = [];
   for (const b of selected) {
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'latest.json'),
-    `${JSON.stringify({ node: process.version, cores: cpus().length, loadAvg: loadavg()[0], at: new Date().toISOString(), outcomes }, null, 2)}\n`,
+    `${JSON.stringify({ revision: rev, node: process.version, cores: cpus().length, loadAvg: loadavg()[0], at: new Date().toISOString(), outcomes }, null, 2)}\n`,
   );
   console.log(`figures written to bench/results/latest.json`);
   if (outcomes.some((o) => o.status === 'failed' || o.status === 'timed out')) process.exitCode = 1;
