@@ -6,7 +6,7 @@
  */
 import type { DataPatch, NewPointer, WorkflowEvent } from '../../src/domain/events.js';
 import type { Json } from '../../src/domain/json.js';
-import { allPointers, type InstanceState } from '../../src/domain/state.js';
+import { activeIds, allPointers, type InstanceState } from '../../src/domain/state.js';
 
 export interface PlainPointer {
   id: number;
@@ -229,12 +229,12 @@ export function foldPlain(s: PlainState | undefined, events: readonly WorkflowEv
 /** What both folds must agree on: status, version, data and every pointer's status, scope and counters. */
 export function summarize(s: InstanceState | PlainState): string {
   const pointers = 'pointerChunks' in s ? [...allPointers(s)] : s.pointers;
-  const active = 'pointerChunks' in s ? [...s.active] : [...s.active].sort((a, b) => a - b);
+  const active = 'pointerChunks' in s ? activeIds(s) : [...s.active].sort((a, b) => a - b);
   return JSON.stringify({
     status: s.status,
     version: s.version,
     data: s.data,
     active,
-    pointers: pointers.map((p) => [p.id, p.stepId, p.status, p.active, p.attempt, p.open, p.children.length, p.endSeq ?? null]),
+    pointers: pointers.map((p) => [p.id, p.stepId, p.status, p.active, p.attempt, p.open, p.endSeq ?? null]),
   });
 }

@@ -6,7 +6,7 @@ import { WfeError, type StepFailure } from './errors.js';
 import type { ChainLink, ChainThen, NewPointer, WorkflowEvent } from './events.js';
 import { apply } from './evolve.js';
 import { findNonJson, jsonEqual, type Json } from './json.js';
-import { consumedKey, isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
+import { activeIds, consumedKey, isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
 
 /** The events a command produced, and the state they fold into (the same as `fold(state, events)`). */
 export interface Decision {
@@ -178,7 +178,7 @@ class Session {
         this.emit({ type: 'EventAwaited', pointerId, eventName: x.name, eventKey: x.key, asOf: x.asOf, ...(x.activity ? { activity: x.activity } : {}) });
         return;
       case 'end': {
-        const others = this.d.active.filter((id) => id !== pointerId);
+        const others = activeIds(this.d).filter((id) => id !== pointerId);
         this.emit({ type: 'StepCompleted', pointerId });
         if (others.length > 0) this.emit({ type: 'StepCancelled', pointerIds: others, reason: 'endWorkflow' });
         this.emit({ type: 'WorkflowCompleted' });
@@ -318,9 +318,11 @@ class Session {
       case 'forEach': {
         const pd = c.persistenceData as { items: Json[]; index: number } | undefined;
         if (step.params?.sequential && pd && pd.index + 1 < pd.items.length) {
-          const next = { items: pd.items, index: pd.index + 1 };
-          this.emit({ type: 'BranchCompleted', pointerId: c.id, persistenceData: next });
-          return this.branches(this.ptr(c.id), step, [{ item: pd.items[next.index] ?? null, hasItem: true }], next);
+          // The collection was recorded once, when the loop started: from then on only the index.
+          const index = pd.index + 1;
+          const item = plain(pd.items[index]) ?? null;
+          this.emit({ type: 'BranchCompleted', pointerId: c.id, persistenceData: { index } });
+          return this.branches(this.ptr(c.id), step, [{ item, hasItem: true }]);
         }
         this.emit({ type: 'BranchCompleted', pointerId: c.id });
         return this.complete(c.id, undefined, [], undefined);
@@ -366,7 +368,7 @@ class Session {
    * cancelled, so that nothing holds the failure up; their containers then fail with their own handlers.
    */
   private stopFlow(): void {
-    const ids = this.d.active.filter((id) => {
+    const ids = activeIds(this.d).filter((id) => {
       const q = this.ptr(id);
       return !q.handler && q.status !== 'waitingForChildren';
     });
@@ -490,13 +492,13 @@ class Session {
 
   /** Active pointers inside a container's block, at any depth. */
   private activeInside(containerId: number): number[] {
-    return this.d.active.filter((id) => this.ptr(id).scope.includes(containerId));
+    return activeIds(this.d).filter((id) => this.ptr(id).scope.includes(containerId));
   }
 
   /** Once nothing is active and no chain runs, the workflow ends: completed, or failed. */
   settle(): void {
     if (this.d.status !== 'runnable' || this.d.version === 0) return;
-    if (this.d.active.length > 0 || Object.keys(this.d.chains).length > 0) return;
+    if (this.d.activeCount > 0 || Object.keys(this.d.chains).length > 0) return;
     if (this.d.failing) {
       this.emit({ type: 'WorkflowFailed', error: this.d.failing as StepFailure });
       return;

@@ -1,15 +1,14 @@
 import { createDraft, finishDraft, freeze, type Draft } from 'immer';
 import type { DataPatch, NewPointer, WorkflowEvent } from './events.js';
 import type { Json } from './json.js';
-import { consumedKey, POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
+import { activeIds, consumedKey, POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
 
 type Mutable<T> = Draft<T>;
 type MState = Mutable<InstanceState>;
 type MPointer = Mutable<ExecutionPointer>;
 
-/** The state before the first event. */
-export const EMPTY_STATE: InstanceState = freeze(
-  {
+function emptyState(): MState {
+  return {
     instanceId: '',
     definitionId: '',
     definitionVersion: 0,
@@ -19,13 +18,16 @@ export const EMPTY_STATE: InstanceState = freeze(
     version: 0,
     pointerChunks: [],
     pointerCount: 0,
-    active: [],
+    active: {},
+    activeCount: 0,
     consumed: {},
     chains: {},
     nextChainId: 1,
-  },
-  true,
-);
+  };
+}
+
+/** The state before the first event. */
+export const EMPTY_STATE: InstanceState = freeze(emptyState() as InstanceState, true);
 
 /**
  * Fold events into state. Total over valid logs: any prefix of a valid log folds without throwing.
@@ -35,7 +37,7 @@ export const EMPTY_STATE: InstanceState = freeze(
 export function fold(state: InstanceState | undefined, events: readonly WorkflowEvent[]): InstanceState {
   if (events.length === 0) return state ?? EMPTY_STATE;
   if (state === undefined || state.version === 0) {
-    const fresh = structuredClone(EMPTY_STATE) as MState;
+    const fresh = emptyState();
     for (const e of events) apply(fresh, e);
     return freeze(fresh, true) as InstanceState;
   }
@@ -66,7 +68,6 @@ function addPointer(d: MState, np: NewPointer): void {
     scope: [...np.scope],
     retryCount: np.retryCount ?? 0,
     attempt: 0,
-    children: [],
     open: 0,
   };
   if (np.predecessorId !== undefined) p.predecessorId = np.predecessorId;
@@ -80,9 +81,9 @@ function addPointer(d: MState, np: NewPointer): void {
   if (np.handler) p.handler = true;
   (d.pointerChunks[chunkIndex] as MPointer[])[np.id % POINTER_CHUNK] = p;
   d.pointerCount = Math.max(d.pointerCount, np.id + 1);
-  d.active.push(np.id);
+  d.active[np.id] = true;
+  d.activeCount++;
   for (const c of np.scope) ptr(d, c).open++;
-  if (np.scope[0] !== undefined) ptr(d, np.scope[0]).children.push(np.id);
   if (np.chainId !== undefined && np.chainIndex !== undefined) {
     const chain = d.chains[np.chainId];
     if (chain) chain.index = np.chainIndex;
@@ -100,9 +101,20 @@ function endPointer(d: MState, id: number, status: PointerStatus, at: number): v
   p.endedAt = at;
   p.endSeq = d.version;
   delete p.sleepUntil;
-  const i = d.active.indexOf(id);
-  if (i >= 0) d.active.splice(i, 1);
+  delete d.active[id];
+  d.activeCount--;
   for (const c of p.scope) ptr(d, c).open--;
+}
+
+/**
+ * A container's persistence data is merged (shallowly) with what an event carries, so that a
+ * sequential forEach records its collection once and then only the index.
+ */
+function mergePersistence(c: MPointer, data: Json): void {
+  const old = c.persistenceData;
+  if (old && typeof old === 'object' && !Array.isArray(old) && data && typeof data === 'object' && !Array.isArray(data)) {
+    Object.assign(old, clone(data));
+  } else c.persistenceData = clone(data);
 }
 
 function clone<T extends Json | undefined>(v: T): T {
@@ -169,14 +181,14 @@ export function apply(d: MState, e: WorkflowEvent): void {
     case 'BranchesStarted': {
       const c = ptr(d, e.pointerId);
       c.status = 'waitingForChildren';
-      if (e.persistenceData !== undefined) c.persistenceData = clone(e.persistenceData);
+      if (e.persistenceData !== undefined) mergePersistence(c, e.persistenceData);
       for (const np of e.pointers) addPointer(d, np);
       return;
     }
     case 'BranchCompleted': {
       const c = ptr(d, e.pointerId);
       c.status = 'pending';
-      if (e.persistenceData !== undefined) c.persistenceData = clone(e.persistenceData);
+      if (e.persistenceData !== undefined) mergePersistence(c, e.persistenceData);
       return;
     }
     case 'StepStarted': {
@@ -271,7 +283,7 @@ export function apply(d: MState, e: WorkflowEvent): void {
     case 'WorkflowResumed':
       d.status = 'runnable';
       delete d.suspendReason;
-      for (const id of d.active) {
+      for (const id of activeIds(d)) {
         const p = ptr(d, id);
         if (p.status === 'failed') {
           p.status = 'pending';
@@ -307,6 +319,6 @@ export function apply(d: MState, e: WorkflowEvent): void {
 }
 
 function endAll(d: MState, at: number): void {
-  for (const id of [...d.active]) endPointer(d, id, 'cancelled', at);
+  for (const id of activeIds(d)) endPointer(d, id, 'cancelled', at);
   d.chains = {};
 }

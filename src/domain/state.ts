@@ -37,8 +37,6 @@ export interface ExecutionPointer {
   readonly eventData?: Json;
   readonly eventId?: string;
   readonly activity?: { readonly name: string; readonly parameters: Json };
-  /** Direct child pointers (containers). */
-  readonly children: readonly number[];
   /** Container: pointers inside its block, at any depth, not yet ended. */
   readonly open: number;
   readonly persistenceData?: Json;
@@ -78,8 +76,12 @@ export interface InstanceState {
   readonly version: number;
   readonly pointerChunks: readonly (readonly ExecutionPointer[])[];
   readonly pointerCount: number;
-  /** Ids of active pointers, ascending (creation order). */
-  readonly active: readonly number[];
+  /**
+   * Active pointers by id. A record, not an array: ending one is O(1) even inside an immer draft,
+   * and integer keys iterate in ascending order, which is creation order.
+   */
+  readonly active: { readonly [id: number]: true };
+  readonly activeCount: number;
   /**
    * External events consumed, keyed `stepId:eventId`: one step never receives the same event twice
    * (a loop's later iteration does not get what an earlier one consumed), while different steps
@@ -109,8 +111,13 @@ export function* allPointers(state: InstanceState): Generator<ExecutionPointer> 
   for (const chunk of state.pointerChunks) yield* chunk;
 }
 
+/** Ids of the active pointers, in creation order. */
+export function activeIds(state: Pick<InstanceState, 'active'>): number[] {
+  return Object.keys(state.active).map(Number);
+}
+
 export function activePointers(state: InstanceState): ExecutionPointer[] {
-  return state.active.map((id) => pointerAt(state, id));
+  return activeIds(state).map((id) => pointerAt(state, id));
 }
 
 export function isTerminal(status: WorkflowStatus): boolean {

@@ -75,6 +75,8 @@ export class WorkflowHost {
   private loopDone?: Promise<void>;
   private wakeLoop?: () => void;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Instances this host is starting: queued, first append not yet durable. */
+  private readonly starting = new Map<string, Promise<unknown>>();
   /** Instances claimed before their stream existed, and how often. */
   private readonly missing = new Map<string, number>();
   private readonly endWaiters = new Map<string, Set<() => void>>();
@@ -258,6 +260,8 @@ export class WorkflowHost {
       }, () => undefined);
     }, Math.max(10, this.opts.leaseMs / 3));
     try {
+      // Claimed between the queue write and the first append of a start on this host: wait for it.
+      await this.starting.get(instanceId)?.catch(() => undefined);
       let state = await this.loader!.load(instanceId);
       if (!state) {
         // Queued before its first append (see startWorkflow): look again shortly; drop after a few tries
@@ -268,7 +272,7 @@ export class WorkflowHost {
           this.missing.delete(instanceId);
           return undefined;
         }
-        return clock.now() + Math.min(this.opts.pollInterval, 200) * tries;
+        return clock.now() + Math.min(this.opts.pollInterval, 50) * tries;
       }
       this.missing.delete(instanceId);
       if (isTerminal(state.status)) {
@@ -466,8 +470,16 @@ export class WorkflowHost {
     if (E.isLeft(r)) throw r.left;
     // Queue first: a crash after this leaves an entry for a stream that may not exist (dropped when claimed),
     // never a started instance that no one will work on.
-    await this.enqueuer!.add({ instanceId, dueAt: this.opts.clock.now() });
-    const outcome = await this.appender!.add({ streamId: instanceId, expectedVersion: 0, events: r.right.events, meta: { actor: this.opts.hostId } });
+    const appended = this.enqueuer!.add({ instanceId, dueAt: this.opts.clock.now() }).then(() =>
+      this.appender!.add({ streamId: instanceId, expectedVersion: 0, events: r.right.events, meta: { actor: this.opts.hostId } }),
+    );
+    this.starting.set(instanceId, appended);
+    let outcome: Awaited<typeof appended>;
+    try {
+      outcome = await appended;
+    } finally {
+      if (this.starting.get(instanceId) === appended) this.starting.delete(instanceId);
+    }
     if (!outcome.ok) {
       if (options.instanceId !== undefined) return instanceId;
       throw new WfeError('CONCURRENCY_CONFLICT', `instance ${instanceId} already exists`);

@@ -5,7 +5,7 @@ import type { EventLog } from '../ports/event-log.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 
 /** Bumped whenever the state's shape changes: snapshots of another schema are ignored (the log is folded instead). */
-export const SNAPSHOT_SCHEMA = 1;
+export const SNAPSHOT_SCHEMA = 2;
 
 /**
  * Loads instance state: the cached state (or the latest snapshot) plus the events after it.
