@@ -75,6 +75,8 @@ export class WorkflowHost {
   private loopDone?: Promise<void>;
   private wakeLoop?: () => void;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Commands (suspend, resume, terminate) this host is applying, by instance. */
+  private readonly commanding = new Map<string, Promise<unknown>>();
   /** Instances this host is starting: queued, first append not yet durable. */
   private readonly starting = new Map<string, Promise<unknown>>();
   /** Instances claimed before their stream existed, and how often. */
@@ -252,6 +254,8 @@ export class WorkflowHost {
   /** Run passes over an instance until nothing is runnable. Returns when it is next due (undefined: only events wake it). */
   private async process(instanceId: string): Promise<number | undefined> {
     const { clock } = this.opts;
+    // A command of this host (resume, terminate…) holds the lock and has queued the instance: let it finish.
+    await this.commanding.get(instanceId)?.catch(() => undefined);
     const lease = await this.acquire(instanceId);
     if (!lease) return clock.now() + Math.min(1000, this.opts.leaseMs);
     const renew = setInterval(() => {
@@ -512,6 +516,16 @@ export class WorkflowHost {
 
   /** Apply a command to an instance outside its normal flow (suspend, resume, terminate, data change). */
   private async command(instanceId: string, command: Command): Promise<InstanceState> {
+    const running = this.runCommand(instanceId, command);
+    this.commanding.set(instanceId, running);
+    try {
+      return await running;
+    } finally {
+      if (this.commanding.get(instanceId) === running) this.commanding.delete(instanceId);
+    }
+  }
+
+  private async runCommand(instanceId: string, command: Command): Promise<InstanceState> {
     for (let tries = 0; ; tries++) {
       await this.inflight.get(instanceId)?.catch(() => undefined);
       const lease = await this.acquire(instanceId);
@@ -667,6 +681,8 @@ export class WorkflowHost {
   private async removeInstances(ids: readonly string[]): Promise<PurgeReport> {
     if (ids.length === 0) return { instances: [], events: 0 };
     const p = this.p;
+    // Let this host finish what it is doing with them (its end-of-life work would write them back).
+    await Promise.all(ids.map((id) => Promise.all([this.inflight.get(id), this.commanding.get(id)]).catch(() => undefined)));
     await p.queue.remove(ids);
     const events = await p.log.deleteStreams(ids);
     await Promise.all([p.snapshots.delete(ids), p.events.removeInstances(ids), p.instances.remove(ids)]);
