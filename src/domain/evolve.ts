@@ -39,7 +39,7 @@ export function fold(state: InstanceState | undefined, events: readonly Workflow
   if (state === undefined || state.version === 0) {
     const fresh = emptyState();
     for (const e of events) apply(fresh, e);
-    return freeze(fresh, true) as InstanceState;
+    return freeze(fresh, false) as InstanceState;
   }
   const draft = createDraft(state);
   for (const e of events) apply(draft, e);
