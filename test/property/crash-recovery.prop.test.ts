@@ -9,23 +9,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/adapters/shared/hash-chain.js';
 import { fold } from '../../src/domain/evolve.js';
+import { isTerminal } from '../../src/domain/state.js';
 import { propertyParams, timeoutFor } from './support/config.js';
 import { crashRun, duplicates, type CrashMode } from './support/crash.js';
 import { scenarioArb } from './support/scenario.js';
 import { eventsOf, expectGapless, expectSame } from './support/checks.js';
 
-const KNOWN_AFTER_APPEND_GAPS = new Set<string>(['EventAwaited', 'WorkflowResumed']);
+/**
+ * Scenarios without interrupts: a suspend or terminate by request lands on whatever state the
+ * instance is in at that round, and a take-over may legitimately finish a pass a little later than
+ * the run without a crash (a claim that lost the race for the lock comes back later), so the two
+ * runs could be interrupted at different points.
+ */
+const crashScenarioArb = scenarioArb().map(({ interrupt: _interrupt, ...sc }) => sc);
 
 describe('crash between two appends', () => {
   it('a new host on the same stores finishes the instance as if nothing had happened', async () => {
     let crashes = 0;
     await fc.assert(
-      fc.asyncProperty(scenarioArb(), fc.nat({ max: 10_000 }), fc.constantFrom<CrashMode>('before-append', 'after-append'), async (sc, where, mode) => {
-        const { expected, actual, stored, crash, appends, reference } = await crashRun(sc, where, mode);
-        // Known engine bugs (crash-known-bugs.test.ts): a crash right after an append that records a
-        // wait loses the wait's subscription, and one right after a resume loses the instance's queue
-        // entry. Leave those crash points to that file.
-        fc.pre(!(mode === 'after-append' && reference.appended[crash.survive - 1]?.some((e) => KNOWN_AFTER_APPEND_GAPS.has(e.type))));
+      fc.asyncProperty(crashScenarioArb, fc.nat({ max: 10_000 }), fc.constantFrom<CrashMode>('before-append', 'after-append'), async (sc, where, mode) => {
+        const { expected, actual, stored, crash, appends, settled } = await crashRun(sc, where, mode);
         if (appends > crash.survive) expect(crash.dead).toBe(true);
         if (crash.dead) crashes++;
 
@@ -35,6 +38,9 @@ describe('crash between two appends', () => {
         expect(duplicates(events)).toEqual([]);
         expectSame(actual.final, fold(undefined, events), 'state held by the new host vs fold of the log');
         expect({ status: actual.final.status, data: actual.final.data }).toEqual({ status: expected.final.status, data: expected.final.data });
+        // The instance index (a projection the host keeps) caught up with an ended instance. (Not yet
+        // with one still running: see crash-known-bugs.test.ts, crash-after-start-append.json.)
+        if (isTerminal(settled.state.status)) expect(settled.indexed?.status).toBe(settled.state.status);
       }),
       propertyParams(),
     );

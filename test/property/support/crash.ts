@@ -8,9 +8,10 @@ import type { WorkflowEvent } from '../../../src/domain/events.js';
 import type { Json } from '../../../src/domain/json.js';
 import type { InstanceState } from '../../../src/domain/state.js';
 import type { StoredEvent } from '../../../src/ports/event-log.js';
+import type { InstanceSummary } from '../../../src/ports/instance-index.js';
 import type { Persistence } from '../../../src/ports/persistence.js';
 import { SimulatedClock, sequentialIds } from '../../../src/testing/simulated-clock.js';
-import { drive, HostEngine, INSTANCE_ID, T0, type Engine } from './engines.js';
+import { drive, HostEngine, INSTANCE_ID, T0, type DriveResult, type Engine } from './engines.js';
 import { buildScenario, type BuiltScenario, type Data, type Scenario } from './scenario.js';
 
 /**
@@ -179,6 +180,9 @@ export class CrashEngine implements Engine {
   }
 }
 
+/** Time allowed after a run for late work (a re-queued claim comes back after 1 s). */
+const SETTLE_MS = 2_000;
+
 /** Leases this short expire as soon as the simulated clock moves, so a take-over costs 1 ms of clock. */
 const LEASE_MS = 1;
 
@@ -217,7 +221,17 @@ export async function crashRun(sc: Scenario, where: number, mode: CrashMode, exa
   const persistence = createMemoryPersistence({ clock: () => clock.now(), newToken: sequentialIds('token') });
   const crash = new CrashSwitch(survive, mode);
   const engine = await new CrashEngine(b, { clock, persistence, newId: sequentialIds('ev'), leaseMs: LEASE_MS, crash }).open();
-  const actual = await drive(engine, sc, b).finally(() => engine.close());
-  const stored = await persistence.log.read(INSTANCE_ID);
-  return { expected, actual, stored, crash, appends, engine, reference };
+  let actual: DriveResult;
+  let settled: { state: InstanceState; indexed: InstanceSummary | undefined };
+  try {
+    actual = await drive(engine, sc, b);
+    const stored = await persistence.log.read(INSTANCE_ID);
+    // Then give the host a little more time (a claim that lost a race for the lock comes back a
+    // second later) and see what the instance index says.
+    await engine.advance(SETTLE_MS);
+    settled = { state: await engine.state(), indexed: await persistence.instances.get(INSTANCE_ID) };
+    return { expected, actual, stored, crash, appends, engine, reference, settled };
+  } finally {
+    await engine.close();
+  }
 }

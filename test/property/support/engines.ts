@@ -14,7 +14,7 @@ import { EMPTY_STATE } from '../../../src/domain/evolve.js';
 import type { WorkflowEvent } from '../../../src/domain/events.js';
 import type { Json } from '../../../src/domain/json.js';
 import { nextDueAt, runnablePointers, waitingPointers } from '../../../src/domain/queries.js';
-import { isTerminal, type InstanceState } from '../../../src/domain/state.js';
+import { activePointers, isTerminal, type InstanceState } from '../../../src/domain/state.js';
 import type { EventLog, StoredEvent } from '../../../src/ports/event-log.js';
 import type { ExternalEvent } from '../../../src/ports/external-events.js';
 import type { Persistence } from '../../../src/ports/persistence.js';
@@ -165,14 +165,20 @@ export class HostEngine implements Engine {
   async start(data: Data): Promise<void> {
     await Promise.all(this.instanceIds.map((instanceId) => this.host.startWorkflow(WORKFLOW_ID, { instanceId, data })));
   }
-  /** Resume every instance that is suspended (they all are, when they run alike). */
+  /**
+   * Resume every instance that is suspended (they all are, when they run alike), one at a time:
+   * resuming the next while the host works on the previous one delays it by a second (see
+   * resume-latency.test.ts).
+   */
   async resume(): Promise<void> {
-    for (const id of this.instanceIds) {
+    for (const [i, id] of this.instanceIds.entries()) {
+      if (i > 0) await this.settle();
       if ((await this.host.getWorkflow(id)).status === 'suspended') await this.host.resumeWorkflow(id);
     }
   }
   async interrupt(kind: 'suspend' | 'terminate'): Promise<void> {
-    for (const id of this.instanceIds) {
+    for (const [i, id] of this.instanceIds.entries()) {
+      if (i > 0) await this.settle();
       if ((await this.host.getWorkflow(id)).status !== 'runnable') continue;
       if (kind === 'suspend') await this.host.suspendWorkflow(id, 'interrupted by the driver');
       else await this.host.terminateWorkflow(id, 'interrupted by the driver');
@@ -258,11 +264,18 @@ export class PureEngine implements Engine {
     return this.batches.flat();
   }
 
-  /** What the host would do in one pass: deliveries first, else the runnable pointers' executions. */
+  /** What the host would do in one pass: one cancellation, else deliveries, else the runnable pointers' executions. */
   private async pending(): Promise<Command[]> {
     const { definition, registry } = this.b.built;
     const state = this.s;
     const commands: Command[] = [];
+    for (const p of activePointers(state)) {
+      const cc = definition.steps[p.stepId]?.cancelCondition;
+      const f = cc ? registry.get(cc.fn) : undefined;
+      if (cc && f?.kind === 'fn' && (f.fn as (d: unknown) => boolean)(state.data)) {
+        return [{ type: 'Cancel', pointerId: p.id, proceed: cc.proceedOnCancel, reason: 'cancel condition met' }];
+      }
+    }
     for (const p of waitingPointers(state)) {
       const consumed = new Set(Object.keys(state.consumed).filter((k) => k.startsWith(`${p.stepId}:`)).map((k) => k.slice(`${p.stepId}:`.length)));
       const event = this.published
