@@ -279,6 +279,10 @@ export class WorkflowHost {
         return clock.now() + Math.min(this.opts.pollInterval, 50) * tries;
       }
       this.missing.delete(instanceId);
+      // The index row is written after the append that changed the status: the host that appended may
+      // have died in between. Put it right when it disagrees with the log.
+      const row = await this.p.instances.get(instanceId);
+      if (!row || row.status !== state.status) void this.indexer!.add(summaryOf(state)).catch((error) => this.emit('host:error', { error, instanceId, where: 'index' }));
       if (isTerminal(state.status)) {
         // A host that died right after the terminal append never finished what follows it.
         await this.ended(state);

@@ -107,13 +107,9 @@ describe('crash right after the first append (crash-after-start-append.json)', (
     expect((await r.reference.persistence.instances.get(INSTANCE_ID))?.status).toBe('runnable');
   });
 
-  // BUG (runtime): the instance index is written only by the host that appended a status change
-  // (`afterAppend`, `startWorkflow`), after the append. When that host dies in between, the host that
-  // takes over never writes it unless the instance ends (`ended()` now does) or changes status again:
-  // a started instance is missing from the index (searchWorkflows does not find it), and one whose
-  // suspension was the last append before the crash stays listed as runnable. The host could upsert
-  // the summary of every instance it loads when the index disagrees.
-  it.fails('the instance index lists the running instance after the crash', async () => {
+  // WAS A BUG (runtime), fixed: the host that loads an instance puts its index row right when the row
+  // disagrees with the log (the host that appended the status change may have died before writing it).
+  it('the instance index lists the running instance after the crash', async () => {
     const r = await reproduce(f);
     expect(r.indexed?.status).toBe('runnable');
   });
