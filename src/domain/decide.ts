@@ -39,6 +39,49 @@ export function decide(
   return E.right(s.finish());
 }
 
+/** The result of `decideAll`: the events and state of every accepted command, and the rejected ones. */
+export interface BatchDecision extends Decision {
+  readonly rejected: readonly { readonly command: Command; readonly error: WfeError }[];
+}
+
+/**
+ * Decide several commands in turn (one pass's step results), as if by calling `decide` on each in
+ * order and skipping the rejected ones, but in one draft: cost grows with what changes, not with
+ * the number of commands times the size of the state.
+ */
+export function decideAll(definition: WorkflowDefinition, state: InstanceState, commands: readonly Command[], ctx: DecideContext): BatchDecision {
+  const s = new Session(definition, state, ctx.now);
+  const rejected: { command: Command; error: WfeError }[] = [];
+  for (const command of commands) {
+    const mark = s.eventCount;
+    try {
+      s.handle(command);
+      s.settle();
+    } catch (e) {
+      if (!(e instanceof WfeError)) throw e;
+      if (s.eventCount > mark) return decideOneByOne(definition, state, commands, ctx);
+      rejected.push({ command, error: e });
+    }
+  }
+  return { ...s.finish(), rejected };
+}
+
+/** The slow path of `decideAll`: a command was rejected after it had emitted events. */
+function decideOneByOne(definition: WorkflowDefinition, state: InstanceState, commands: readonly Command[], ctx: DecideContext): BatchDecision {
+  let current = state;
+  const events: WorkflowEvent[] = [];
+  const rejected: { command: Command; error: WfeError }[] = [];
+  for (const command of commands) {
+    const r = decide(definition, current, command, ctx);
+    if (E.isLeft(r)) rejected.push({ command, error: r.left });
+    else {
+      current = r.right.state;
+      events.push(...r.right.events);
+    }
+  }
+  return { events, state: current, rejected };
+}
+
 const reject = (code: 'INVALID_COMMAND' | 'INVALID_STATE', message: string, details: Record<string, unknown> = {}): never => {
   throw new WfeError(code, message, details);
 };
@@ -54,6 +97,10 @@ class Session {
     private readonly now: number,
   ) {
     this.d = createDraft(state);
+  }
+
+  get eventCount(): number {
+    return this.events.length;
   }
 
   finish(): Decision {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { either as E } from 'fp-ts';
 import type { BuiltWorkflow } from '../domain/builder.js';
 import type { Command } from '../domain/commands.js';
-import { decide } from '../domain/decide.js';
+import { decide, decideAll } from '../domain/decide.js';
 import type { WorkflowDefinition } from '../domain/definition.js';
 import { isWfeError, WfeError } from '../domain/errors.js';
 import { EMPTY_STATE } from '../domain/evolve.js';
@@ -352,20 +352,15 @@ export class WorkflowHost {
 
   /** Decide every command in turn, append the events in one request; undefined on a version conflict. */
   private async commit(state: InstanceState, reg: Registered, commands: readonly Command[], lease?: Lease): Promise<InstanceState | undefined> {
-    let next = state;
-    const events: WorkflowEvent[] = [];
-    for (const command of commands) {
-      const r = decide(reg.definition, next, command, { now: this.opts.clock.now() });
-      if (E.isLeft(r)) {
-        // A result for a pointer an earlier command of this pass ended (cancelled by a failure) is stale: drop it.
-        if (!(command.type === 'Execute' && r.left.code === 'INVALID_STATE')) {
-          this.emit('host:error', { error: r.left, instanceId: state.instanceId, where: `decide ${command.type}` });
-        }
-        continue;
+    const decision = decideAll(reg.definition, state, commands, { now: this.opts.clock.now() });
+    for (const { command, error } of decision.rejected) {
+      // A result for a pointer an earlier command of this pass ended (cancelled by a failure) is stale: drop it.
+      if (!(command.type === 'Execute' && error.code === 'INVALID_STATE')) {
+        this.emit('host:error', { error, instanceId: state.instanceId, where: `decide ${command.type}` });
       }
-      next = r.right.state;
-      events.push(...r.right.events);
     }
+    const next = decision.state;
+    const events = decision.events;
     if (events.length === 0) return undefined;
     const outcome = await this.appender!.add({
       streamId: state.instanceId,

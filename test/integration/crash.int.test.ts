@@ -37,7 +37,10 @@ describe('crash safety on embedded SQLite', () => {
       });
       child.on('exit', () => resolve());
       child.on('error', reject);
+      // Never leave the child behind, whatever happens.
+      setTimeout(() => child.kill('SIGKILL'), 45_000).unref();
     });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     expect(appended).toBeGreaterThanOrEqual(150);
 
     const host = new WorkflowHost({ sqlitePath: db, leaseMs: 300, pollInterval: 20, hostId: 'survivor' });
