@@ -1,0 +1,72 @@
+import { Command, Option } from 'commander';
+import { historyCommand } from './history-command.js';
+import { DEFAULT_DB } from './open-store.js';
+import type { TextOut } from './progress/views.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+import { verifyCommand } from './verify-command.js';
+
+/** What the commands write to and listen to. */
+export interface ProgramIo {
+  readonly stdout: TextOut;
+  readonly stderr: TextOut;
+  /** Resolves on Ctrl-C. */
+  readonly interrupted?: Promise<void>;
+  /** Registers what to do right before the process quits at once (a second Ctrl-C). */
+  readonly atForceQuit?: (hook: () => void) => void;
+  /** Receives each command's exit code. */
+  readonly exit: (code: number) => void;
+}
+
+const configOptions = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--config <json>', 'interpolation values for ((path)) placeholders, as JSON (default: $WFE_CONFIG)').conflicts('configFile'))
+    .option('--config-file <file>', 'the same, from a JSON file');
+
+/** The `wfe` command line: run, validate, history, verify. */
+export function buildProgram(io: ProgramIo, version: string): Command {
+  const program = new Command('wfe')
+    .description('Run YAML workflows on wfe, the event-sourced workflow engine, and inspect their runs.')
+    .version(version)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .exitOverride();
+
+  configOptions(
+    program
+      .command('run')
+      .description('run a workflow of FILE with live progress; exit 1 unless it completes')
+      .argument('<file>', 'a YAML workflow file')
+      .option('-w, --workflow <id>', 'the workflow to start (default: the only one, the one named like the file, or the one no other calls)'),
+  )
+    .option('--db <path>', 'SQLite database (":memory:" keeps nothing)', DEFAULT_DB)
+    .option('-i, --input <json>', 'start data (the workflow inputs), as a JSON object')
+    .option('-s, --stream-output', "print steps' stdout and stderr lines as they come")
+    .option('-t, --timeout <duration>', 'stop and terminate the run after this long (30s, 10m, 1h)')
+    .action(async (file: string, opts: Record<string, unknown>) => io.exit(await runCommand(file, opts, io)));
+
+  configOptions(program.command('validate').description('check FILE and print every problem as file:line:column').argument('<file>', 'a YAML workflow file')).action(
+    (file: string, opts: Record<string, unknown>) => io.exit(validateCommand(file, opts, io.stdout)),
+  );
+
+  configOptions(
+    program
+      .command('history')
+      .description("print an instance's timeline, folded from its log")
+      .argument('<id>', 'the instance id `wfe run` printed')
+      .option('--db <path>', 'SQLite database', DEFAULT_DB)
+      .option('--children', 'also print the child workflows it started')
+      .option('--json', 'print the timeline rows as JSON')
+      .option('--file <file>', 'the workflow file, for step names when the run record is gone'),
+  ).action(async (id: string, opts: Record<string, unknown>) => io.exit(await historyCommand(id, opts, io.stdout)));
+
+  program
+    .command('verify')
+    .description("check an instance's hash chain: exit 1 if an event was edited, removed or reordered")
+    .argument('<id>', 'the instance id')
+    .option('--db <path>', 'SQLite database', DEFAULT_DB)
+    .option('--children', 'also verify the child workflows it started')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await verifyCommand(id, opts, io.stdout)));
+
+  return program;
+}
