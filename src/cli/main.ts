@@ -20,6 +20,14 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
+// Output piped into a program that stops reading (`wfe history ID | head`) ends the command quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 /** Runs the command line and resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   let exitCode: number = EXIT.ok;
