@@ -389,6 +389,8 @@ class Session {
       case 'retry': {
         const max = behavior.maxRetries ?? 3;
         if (max > 0 && p.retryCount >= max) {
+          // Pipelines (workflow default 'fail') fail the step with its handlers; others suspend (workflow-core).
+          if (this.def.defaultErrorBehavior.type === 'fail') return this.failWithHandlers(p, step);
           this.emit({ type: 'WorkflowSuspended', reason: `step ${step.name} failed ${p.retryCount + 1} times (${error.message})` });
           return;
         }
@@ -404,10 +406,14 @@ class Session {
       case 'compensate':
         return this.compensate(p, step);
       case 'fail':
-        this.startChain(p, handlerLinks(step, p.scope), { kind: 'stop' }, 'fail', [p.id]);
-        this.stopFlow();
-        return this.checkBlock(p.scope[0]);
+        return this.failWithHandlers(p, step);
     }
+  }
+
+  private failWithHandlers(p: ExecutionPointer, step: StepDef): void {
+    this.startChain(p, handlerLinks(step, p.scope), { kind: 'stop' }, 'fail', [p.id]);
+    this.stopFlow();
+    this.checkBlock(p.scope[0]);
   }
 
   /**

@@ -58,3 +58,24 @@ describe("onError('fail') with onFailure and ensure (pipeline semantics)", () =>
     expect(cancelled?.event).toMatchObject({ reason: 'the workflow is failing' });
   });
 });
+
+describe('retries in a pipeline', () => {
+  it("when retries run out in a workflow whose default is 'fail', the step's handlers run and the workflow fails", async () => {
+    let calls = 0;
+    const wf = workflow<Log>('retry-pipe')
+      .defaultOnError({ type: 'fail' })
+      .startWith(() => { calls++; throw new Error('upload failed'); })
+      .onError('retry', { interval: 10, maxRetries: 2 })
+      .onFailure((b) => b.startWith(push('rollback')))
+      .then(push('never'))
+      .build();
+    t = await createTestHost([wf]);
+    const s = await t.run('retry-pipe', { data: { log: [] } });
+    await t.advance(10);
+    await t.advance(10);
+    const done = await t.host.getWorkflow(s.instanceId);
+    expect(calls).toBe(3);
+    expect(done.status).toBe('failed');
+    expect((done.data as Log).log).toEqual(['rollback']);
+  });
+});
