@@ -35,14 +35,14 @@ describe('wfe run (not a terminal: plain lines)', () => {
     expect(r.stdout).toContain("error: step 'deploy' exited with code 4: disk full on node-3");
   }, T);
 
-  it('retries are shown; a step whose retries run out suspends the run: exit 1, status suspended', async () => {
+  it('retries are shown; a step whose retries run out fails the run (a pipeline): exit 1, status failed', async () => {
     const r = await runCli(['run', fixture('exhausted.yaml'), '--db', ':memory:']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^↻ flaky \d+\.\ds: step 'flaky' exited with code 1: upstream 503 \(attempt 1 failed; retry 1 in 0\.1s\)$/m);
     expect(r.stdout).toMatch(/^↻ flaky .*\(attempt 2 failed; retry 2 in 0\.1s\)$/m);
     expect(r.stdout).toMatch(/^✗ flaky /m);
-    expect(r.stdout).toMatch(/^status: suspended/m);
-    expect(r.stdout).toMatch(/^suspended: step flaky failed 3 times/m);
+    expect(r.stdout).toMatch(/^status: failed/m);
+    expect(r.stdout).toMatch(/^error: step 'flaky' exited with code 1: upstream 503/m);
     expect(r.stdout).not.toContain('never');
   }, T);
 
