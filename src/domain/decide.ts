@@ -107,9 +107,10 @@ class Session {
     return { events: this.events, state: finishDraft(this.d) as InstanceState };
   }
 
-  private emit(e: EventInput): void {
+  /** Record an event, made at `at` (the decision's time unless given), and apply it to the draft. */
+  private emit(e: EventInput, at = this.now): void {
     // Events outlive the draft: anything read from it is copied out first.
-    const event = undraft({ ...e, v: 1, at: this.now }) as WorkflowEvent;
+    const event = undraft({ ...e, v: 1, at }) as WorkflowEvent;
     apply(this.d, event);
     this.events.push(event);
   }
@@ -207,8 +208,7 @@ class Session {
     }
     const step = this.step(p);
     if (p.status === 'sleeping') this.emit({ type: 'TimerFired', pointerId });
-    this.events.push({ type: 'StepStarted', v: 1, at: startedAt, pointerId, attempt });
-    apply(this.d, this.events[this.events.length - 1] as WorkflowEvent);
+    this.emit({ type: 'StepStarted', pointerId, attempt }, startedAt);
     switch (x.kind) {
       case 'skipped':
         this.emit({ type: 'StepSkipped', pointerId, reason: x.reason });

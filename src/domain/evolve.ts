@@ -293,19 +293,11 @@ export function apply(d: MState, e: WorkflowEvent): void {
       }
       return;
     case 'WorkflowTerminated':
-      endAll(d, e.at);
-      d.status = 'terminated';
-      d.completedAt = e.at;
-      return;
+      return endWorkflow(d, 'terminated', e.at);
     case 'WorkflowCompleted':
-      endAll(d, e.at);
-      d.status = 'complete';
-      d.completedAt = e.at;
-      return;
+      return endWorkflow(d, 'complete', e.at);
     case 'WorkflowFailed':
-      endAll(d, e.at);
-      d.status = 'failed';
-      d.completedAt = e.at;
+      endWorkflow(d, 'failed', e.at);
       if (e.error) d.failing = e.error as never;
       return;
     case 'ForkedFrom':
@@ -318,7 +310,10 @@ export function apply(d: MState, e: WorkflowEvent): void {
   }
 }
 
-function endAll(d: MState, at: number): void {
+/** A terminal event: every active pointer ends cancelled, no chain goes on. */
+function endWorkflow(d: MState, status: 'terminated' | 'complete' | 'failed', at: number): void {
   for (const id of activeIds(d)) endPointer(d, id, 'cancelled', at);
   d.chains = {};
+  d.status = status;
+  d.completedAt = at;
 }

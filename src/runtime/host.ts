@@ -6,12 +6,12 @@ import type { BuiltWorkflow } from '../domain/builder.js';
 import type { Command } from '../domain/commands.js';
 import { decide, decideAll } from '../domain/decide.js';
 import type { WorkflowDefinition } from '../domain/definition.js';
-import { isWfeError, WfeError } from '../domain/errors.js';
+import { WfeError } from '../domain/errors.js';
 import { EMPTY_STATE } from '../domain/evolve.js';
 import type { WorkflowEvent } from '../domain/events.js';
 import { findNonJson, type Json } from '../domain/json.js';
 import { nextDueAt, runnablePointers, waitingPointers } from '../domain/queries.js';
-import { activePointers, isTerminal, type InstanceState } from '../domain/state.js';
+import { activePointers, findPointer, isTerminal, type InstanceState } from '../domain/state.js';
 import { CHILD_ENDED_EVENT, type ChildWorkflows, type FunctionRegistry } from '../domain/step-api.js';
 import { validateDefinition } from '../domain/validate-definition.js';
 import type { StoredEvent } from '../ports/event-log.js';
@@ -383,15 +383,12 @@ export class WorkflowHost {
   private async afterAppend(before: InstanceState, state: InstanceState, events: readonly WorkflowEvent[], reg: Registered): Promise<void> {
     const id = state.instanceId;
     const subs: Promise<void>[] = [];
+    // The pointer of a completed step is no longer active: look it up by id (O(1)).
+    const stepOf = (pointerId: number) => {
+      const stepId = findPointer(state, pointerId)?.stepId ?? -1;
+      return { pointerId, stepId, stepName: reg.definition.steps[stepId]?.name ?? '' };
+    };
     for (const e of events) {
-      const stepName = (pointerId: number) => {
-        try {
-          const p = activePointers(state).find((x) => x.id === pointerId);
-          return reg.definition.steps[p?.stepId ?? -1]?.name ?? '';
-        } catch {
-          return '';
-        }
-      };
       switch (e.type) {
         case 'EventAwaited':
           subs.push(this.p.events.subscribe({ instanceId: id, pointerId: e.pointerId, name: e.eventName, key: e.eventKey, asOf: e.asOf }));
@@ -400,10 +397,10 @@ export class WorkflowHost {
           subs.push(this.p.events.unsubscribe(id, e.pointerId));
           break;
         case 'StepFailed':
-          this.emit('step:failed', { instanceId: id, pointerId: e.pointerId, stepId: -1, stepName: stepName(e.pointerId), error: e.error });
+          this.emit('step:failed', { instanceId: id, ...stepOf(e.pointerId), error: e.error });
           break;
         case 'StepCompleted':
-          this.emit('step:completed', { instanceId: id, pointerId: e.pointerId, stepId: -1, stepName: stepName(e.pointerId) });
+          this.emit('step:completed', { instanceId: id, ...stepOf(e.pointerId) });
           break;
         case 'WorkflowSuspended':
           this.emit('workflow:suspended', { instanceId: id, reason: e.reason });
@@ -636,7 +633,7 @@ export class WorkflowHost {
     const claim = await this.p.events.claimActivity(activityName, workerId, this.opts.clock.now(), options.ttlMs ?? 60_000);
     if (!claim) return undefined;
     const state = await this.getWorkflow(claim.instanceId);
-    const p = activePointers(state).find((x) => x.id === claim.pointerId);
+    const p = findPointer(state, claim.pointerId);
     return { token: claim.token, activityName, instanceId: claim.instanceId, parameters: p?.activity?.parameters ?? null, expiresAt: claim.expiresAt };
   }
 
@@ -734,4 +731,3 @@ async function closeAll(p: Persistence): Promise<void> {
   }
 }
 
-export { isWfeError };

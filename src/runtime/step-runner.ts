@@ -149,7 +149,6 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
       await instance.run(ctx as never);
       return { __instance: instance };
     }
-    if (registered.kind === 'body') return (registered.fn as (c: StepContext) => unknown)(ctx);
     return (registered.fn as (c: StepContext) => unknown)(ctx);
   };
   let result = await env.middleware.reduceRight<() => Promise<unknown>>((next, mw) => () => mw(ctx, step, next), invoke)();
