@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import {
-  DEFAULT_ERROR_BEHAVIOR, type Dyn, type ErrorBehavior, type Outcome, type StepDef, type StepKind, type StepParams, type WorkflowDefinition,
+  DEFAULT_ERROR_BEHAVIOR, ERROR_BEHAVIOR_TYPES, type Dyn, type ErrorBehavior, type Outcome, type StepDef, type StepKind, type StepParams, type WorkflowDefinition,
 } from './definition.js';
 import { WfeError } from './errors.js';
 import type { Json } from './json.js';
@@ -37,7 +37,31 @@ interface MutableStep {
   label?: string;
 }
 
-/** Shared by a workflow's builders: the steps and the functions, in the order they are written. */
+/** Options of `onError('retry', …)` / `defaultOnError('retry', …)`; `interval` defaults to 60 s. */
+export interface RetryOptions {
+  readonly interval?: number;
+  readonly maxRetries?: number;
+  readonly backoff?: number;
+  readonly maxInterval?: number;
+}
+
+/** A behaviour name (with retry options) or a whole behaviour, checked: an unknown name throws DEFINITION_INVALID naming `where`. */
+function errorBehaviorOf(behavior: ErrorBehavior | ErrorBehavior['type'], options: RetryOptions, where: string): ErrorBehavior {
+  const type = typeof behavior === 'string' ? behavior : (behavior as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !ERROR_BEHAVIOR_TYPES.has(type as ErrorBehavior['type'])) {
+    throw new WfeError('DEFINITION_INVALID', `${where}: unknown error behaviour ${JSON.stringify(type ?? behavior)} (expected one of ${[...ERROR_BEHAVIOR_TYPES].join(', ')})`, { behavior: String(type) });
+  }
+  if (typeof behavior !== 'string') return behavior;
+  if (behavior !== 'retry') return { type: behavior } as ErrorBehavior;
+  const { interval = 60_000, maxRetries, backoff, maxInterval } = options;
+  return {
+    type: 'retry', interval,
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(backoff !== undefined ? { backoff } : {}),
+    ...(maxInterval !== undefined ? { maxInterval } : {}),
+  };
+}
+
 /** Build a branch; its first step is the first one the callback adds. */
 function runBranch<T>(asm: Assembly, wf: WorkflowBuilder<T>, branch: Branch<T>): number {
   const first = asm.steps.length;
@@ -139,9 +163,9 @@ export class WorkflowBuilder<T> {
     return this.start().activity(activityName, parameters);
   }
 
-  /** What happens when a step fails and says nothing itself. Default: retry every 60 s, 3 times, then suspend. */
-  defaultOnError(behavior: ErrorBehavior): this {
-    this.defaultErrorBehavior = behavior;
+  /** What happens when a step fails and says nothing itself (the same behaviours as `onError`). Default: retry every 60 s, 3 times, then suspend. */
+  defaultOnError(behavior: ErrorBehavior | ErrorBehavior['type'], options: RetryOptions = {}): this {
+    this.defaultErrorBehavior = errorBehaviorOf(behavior, options, `workflow ${this.asm.id}@${this.asm.version}, defaultOnError`);
     return this;
   }
 
@@ -246,13 +270,12 @@ export class StepBuilder<T> {
     return this;
   }
 
-  /** What to do when this step fails. */
-  onError(behavior: ErrorBehavior | ErrorBehavior['type'], options: { interval?: number; maxRetries?: number; backoff?: number; maxInterval?: number } = {}): this {
-    if (typeof behavior === 'string') {
-      this.at().errorBehavior = behavior === 'retry'
-        ? { type: 'retry', interval: options.interval ?? 60_000, ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}), ...(options.backoff !== undefined ? { backoff: options.backoff } : {}), ...(options.maxInterval !== undefined ? { maxInterval: options.maxInterval } : {}) }
-        : { type: behavior };
-    } else this.at().errorBehavior = behavior;
+  /**
+   * What to do when this step fails. On a container (a saga, or one with a compensation): what
+   * follows once its compensations have run. An unknown behaviour is a definition error here.
+   */
+  onError(behavior: ErrorBehavior | ErrorBehavior['type'], options: RetryOptions = {}): this {
+    this.at().errorBehavior = errorBehaviorOf(behavior, options, `workflow ${this.asm.id}@${this.asm.version}, step ${this.at().id} (${this.at().name})`);
     return this;
   }
 

@@ -5,7 +5,8 @@ import { isContainer, type ErrorBehavior, type StepDef, type WorkflowDefinition 
 import { WfeError, type StepFailure } from './errors.js';
 import type { ChainLink, ChainThen, NewPointer, WorkflowEvent } from './events.js';
 import { apply } from './evolve.js';
-import { findNonJson, jsonEqual, type Json } from './json.js';
+import { jsonEqual, type Json } from './json.js';
+import { normaliseJson, validateInstanceId } from './validate-args.js';
 import { activeIds, consumedKey, isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
 
 /** The events a command produced, and the state they fold into (the same as `fold(state, events)`). */
@@ -136,15 +137,16 @@ class Session {
     switch (c.type) {
       case 'Start': {
         if (this.d.version !== 0) reject('INVALID_STATE', `instance ${c.instanceId} has already started`);
+        validateInstanceId(c.instanceId);
         if (this.def.steps.length === 0) reject('INVALID_COMMAND', `definition ${this.def.id} has no steps`);
-        const bad = findNonJson(c.data);
-        if (bad) throw new WfeError('NOT_SERIALISABLE', `workflow data is not JSON at ${bad}`, { path: bad });
+        // What a store would keep of the data (no `undefined`): the live run sees what replays see.
+        const data = normaliseJson('data', c.data);
         this.emit({
           type: 'WorkflowStarted',
           instanceId: c.instanceId,
           definitionId: this.def.id,
           definitionVersion: this.def.version,
-          data: c.data,
+          data,
           ...(c.reference !== undefined ? { reference: c.reference } : {}),
           ...(c.parentInstanceId !== undefined ? { parentInstanceId: c.parentInstanceId } : {}),
         });

@@ -122,6 +122,9 @@ export interface WorkflowDefinition {
   readonly requiredOutputs?: readonly string[];
 }
 
+/** Every error behaviour name: anything else is a definition error. */
+export const ERROR_BEHAVIOR_TYPES: ReadonlySet<ErrorBehavior['type']> = new Set<ErrorBehavior['type']>(['retry', 'suspend', 'terminate', 'compensate', 'fail']);
+
 export const DEFAULT_ERROR_BEHAVIOR: ErrorBehavior = { type: 'retry', interval: 60_000, maxRetries: 3 };
 
 export const CONTAINER_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([

@@ -12,6 +12,8 @@ export type WfeErrorCode =
   | 'NOT_SERIALISABLE'
   | 'CONCURRENCY_CONFLICT'
   | 'INVALID_COMMAND'
+  /** A public call got a bad argument; `details.argument` names it. */
+  | 'INVALID_ARGUMENT'
   | 'INVALID_STATE'
   | 'CORRUPT_LOG'
   | 'CORRUPT_STORE'

@@ -1,4 +1,4 @@
-import { isContainer, type StepDef, type WorkflowDefinition } from './definition.js';
+import { ERROR_BEHAVIOR_TYPES, isContainer, type StepDef, type WorkflowDefinition } from './definition.js';
 import { WfeError } from './errors.js';
 import { findNonJson } from './json.js';
 
@@ -32,10 +32,12 @@ export function validateDefinition(def: WorkflowDefinition): void {
     if ((s.kind === 'schedule' || s.kind === 'recur') && !s.params?.interval) problems.push(`${where(s)}: ${s.kind} needs an interval`);
     if (s.kind === 'recur' && !s.params?.until) problems.push(`${where(s)}: recur needs an until condition`);
     const eb = s.errorBehavior;
+    if (eb && !ERROR_BEHAVIOR_TYPES.has(eb.type)) problems.push(`${where(s)}: unknown error behaviour ${JSON.stringify(eb.type)}`);
     if (eb?.type === 'retry' && (!(eb.interval >= 0) || (eb.maxRetries !== undefined && !(eb.maxRetries >= 0)) || (eb.backoff !== undefined && !(eb.backoff >= 1)))) {
       problems.push(`${where(s)}: retry needs interval >= 0, maxRetries >= 0 and backoff >= 1`);
     }
   });
+  if (!ERROR_BEHAVIOR_TYPES.has(def.defaultErrorBehavior?.type)) problems.push(`unknown default error behaviour ${JSON.stringify(def.defaultErrorBehavior?.type)}`);
   const bad = findNonJson(def);
   if (bad) problems.push(`the definition is not plain data at ${bad}`);
   if (problems.length > 0) {

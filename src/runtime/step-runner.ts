@@ -142,17 +142,18 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
   const root = createDraft({ data: state.data as never }) as { data: unknown };
   const ctx = contextFor(state, step, p, env, root.data, input);
   let output: unknown;
+  // A class step's return value counts exactly as a function step's; only when it returns no output
+  // (nothing, or a `Result` without one) is the instance the output, so mappings can read its fields.
+  let instance: object | undefined;
   const invoke = async (): Promise<unknown> => {
     if (registered.kind === 'class') {
-      const instance = new registered.cls();
+      instance = new registered.cls();
       if (input && typeof input === 'object') Object.assign(instance, input);
-      await instance.run(ctx as never);
-      return { __instance: instance };
+      return (instance as { run(c: StepContext): unknown }).run(ctx);
     }
     return (registered.fn as (c: StepContext) => unknown)(ctx);
   };
-  let result = await env.middleware.reduceRight<() => Promise<unknown>>((next, mw) => () => mw(ctx, step, next), invoke)();
-  if (result && typeof result === 'object' && '__instance' in result) result = (result as { __instance: unknown }).__instance;
+  const result = await env.middleware.reduceRight<() => Promise<unknown>>((next, mw) => () => mw(ctx, step, next), invoke)();
   let outcome: Json | undefined;
   if (isStepResult(result)) {
     switch (result.kind) {
@@ -171,6 +172,7 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
         break;
     }
   } else output = result;
+  if (output === undefined) output = instance;
   if (step.outputs) fns.call(step.outputs, root.data, output, ctx);
   let patches: Patch[] = [];
   finishDraft(root, (p) => {
