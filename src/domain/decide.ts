@@ -477,18 +477,39 @@ class Session {
       done.sort((a, b) => (b.endSeq ?? 0) - (a.endSeq ?? 0));
       for (const q of done) links.push({ stepId: this.step(q).compensation as number, compensates: q.id, scope: h.scope });
     }
-    let then: ChainThen = { kind: 'fail' };
-    if (hstep.compensation !== undefined) {
-      links.push({ stepId: hstep.compensation, compensates: h.id, scope: h.scope });
-      then = { kind: 'resume', pointerId: h.id };
-    } else if (hstep.errorBehavior?.type === 'retry') {
-      const max = hstep.errorBehavior.maxRetries ?? 3;
-      if (max === 0 || h.retryCount < max) then = { kind: 'retry', pointerId: h.id, delay: retryDelay(hstep.errorBehavior, h.retryCount) };
-    }
+    if (hstep.compensation !== undefined) links.push({ stepId: hstep.compensation, compensates: h.id, scope: h.scope });
+    const then = this.afterCompensation(h, hstep, fstep);
+    if (then.kind === 'fail') links.push(...handlerLinks(hstep, h.scope));
     if (cancel.length > 0) this.emit({ type: 'StepCancelled', pointerIds: cancel, reason: `compensating ${hstep.name}` });
     this.startChain(f, links, then, 'compensate', failed);
     if (then.kind === 'fail') this.stopFlow();
     this.checkBlock(h.scope[0]);
+  }
+
+  /**
+   * What follows a container's compensations: its own `onError` when it has one (retry re-runs its
+   * body, terminate, suspend, fail), else resume after it when it has a compensation, else fail.
+   * A container whose retries run out is treated like a step's: suspended (failed in pipelines).
+   */
+  private afterCompensation(h: ExecutionPointer, hstep: StepDef, fstep: StepDef): ChainThen {
+    const eb = hstep.errorBehavior;
+    const why = `${hstep.name} failed (${fstep.name}) and was compensated`;
+    switch (eb?.type) {
+      case 'retry': {
+        const max = eb.maxRetries ?? 3;
+        if (max === 0 || h.retryCount < max) return { kind: 'retry', pointerId: h.id, delay: retryDelay(eb, h.retryCount) };
+        if (this.def.defaultErrorBehavior.type === 'fail') return { kind: 'fail' };
+        return { kind: 'suspend', pointerId: h.id, reason: `${why}; ${h.retryCount + 1} runs, no retries left` };
+      }
+      case 'terminate':
+        return { kind: 'terminate', reason: why };
+      case 'suspend':
+        return { kind: 'suspend', pointerId: h.id, reason: why };
+      case 'fail':
+        return { kind: 'fail' };
+      default:
+        return hstep.compensation !== undefined ? { kind: 'resume', pointerId: h.id } : { kind: 'fail' };
+    }
   }
 
   /** Start a handler chain: links run one after another, then `then`. */
@@ -523,26 +544,36 @@ class Session {
         this.follow(p, p.outcome, []);
         return this.checkBlock(p.scope[0]);
       }
-      case 'retry': {
-        const p = this.ptr(then.pointerId);
-        this.emit({
-          type: 'StepsActivated',
-          pointers: [{
-            id: this.nextId(),
-            stepId: p.stepId,
-            scope: plain(p.scope),
-            retryCount: p.retryCount + 1,
-            sleepUntil: this.now + then.delay,
-            ...(p.predecessorId !== undefined ? { predecessorId: p.predecessorId } : {}),
-            ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
-          }],
-        });
+      case 'retry':
+        return this.rerun(this.ptr(then.pointerId), then.delay);
+      case 'suspend':
+        // As for a step: resuming runs the body again, with its retries counted afresh.
+        this.rerun(this.ptr(then.pointerId), undefined, 0);
+        this.emit({ type: 'WorkflowSuspended', reason: then.reason });
         return;
-      }
+      case 'terminate':
+        this.emit({ type: 'WorkflowTerminated', reason: then.reason });
+        return;
       case 'fail':
       case 'stop':
         return;
     }
+  }
+
+  /** Activate a container's step again as a new pointer (one more retry), due after `delay` ms or at once. */
+  private rerun(p: ExecutionPointer, delay: number | undefined, retryCount = p.retryCount + 1): void {
+    this.emit({
+      type: 'StepsActivated',
+      pointers: [{
+        id: this.nextId(),
+        stepId: p.stepId,
+        scope: plain(p.scope),
+        retryCount,
+        ...(delay !== undefined ? { sleepUntil: this.now + delay } : {}),
+        ...(p.predecessorId !== undefined ? { predecessorId: p.predecessorId } : {}),
+        ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
+      }],
+    });
   }
 
   /** Active pointers inside a container's block, at any depth. */

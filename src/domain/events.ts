@@ -39,6 +39,13 @@ export type ChainThen =
   | { readonly kind: 'retry'; readonly pointerId: number; readonly delay: number }
   /** The flow stops here; the workflow fails once nothing else is active. */
   | { readonly kind: 'fail' }
+  /** A container's `onError('terminate')`: the workflow is terminated. */
+  | { readonly kind: 'terminate'; readonly reason: string }
+  /**
+   * A container's `onError('suspend')` (or its retries run out): the container pointer's step is
+   * activated again as a new pointer and the workflow is suspended; resuming re-runs its body.
+   */
+  | { readonly kind: 'suspend'; readonly pointerId: number; readonly reason: string }
 
   /** Nothing more: the branch ends. */
   | { readonly kind: 'stop' };
