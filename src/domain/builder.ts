@@ -14,8 +14,12 @@ export interface BuiltWorkflow {
 }
 
 type Body<T> = StepFn<T> | StepBodyClass<T> | { readonly name: string; readonly run: StepFn<T> };
-type Value<T, V> = V | ((data: T) => V);
-type Branch<T> = (b: WorkflowBuilder<T>) => StepBuilder<T>;
+/** A parameter known when the workflow is written, or computed from the data (and context) at run time. */
+export type Value<T, V> = V | ((data: T, ctx: StepContext<T>) => V);
+/** A branch: given a builder, add its steps. */
+export type Branch<T> = (b: WorkflowBuilder<T>) => StepBuilder<T>;
+/** A predicate of the outcome a step recorded (null without one), the data and the context. */
+export type WhenPredicate<T> = (outcome: Json, data: T, ctx: StepContext<T>) => boolean;
 
 interface MutableStep {
   id: number;
@@ -368,18 +372,38 @@ export class StepBuilder<T> {
     return this.thenContainer('sequence', name, [branch]);
   }
 
-  /** Run every branch whose value equals the expression (or whose predicate holds). */
-  decide(expression: (data: T, ctx: StepContext<T>) => Json, name = 'decide'): DecideBuilder<T> {
+  /**
+   * Run every branch whose value equals the expression (or whose predicate holds). Without an
+   * expression, only predicate branches make sense (a value branch is a definition error).
+   */
+  decide(expression?: (data: T, ctx: StepContext<T>) => Json, name = 'decide'): DecideBuilder<T> {
     const b = this.next('decide', name);
-    b.at().params = { expression: this.asm.fn(b.at(), 'expression', expression as never) };
+    if (expression) b.at().params = { expression: this.asm.fn(b.at(), 'expression', expression as never) };
     return new DecideBuilder<T>(b.at(), this.asm, this.wf, b);
   }
 
-  /** When the current step's outcome equals `value`, run the branch (all matching branches run). */
-  when(value: Json, branch: Branch<T>, label?: string): this {
-    const seq = this.container('sequence', `when ${JSON.stringify(value)}`, [branch]);
-    this.at().outcomes.push({ next: seq.id, value, ...(label ? { label } : {}) });
-    return this;
+  /**
+   * A block run when the current step's outcome equals `match` (or `match(outcome, data, ctx)`
+   * holds): `.when('a').do(b => …)`, or `.when('a', b => …)`. Consecutive `when` blocks form one
+   * group (workflow-core's OutcomeSwitch): every matching block runs, side by side, and the step
+   * chained after the group runs once every matched block has ended (at once when none matched).
+   */
+  when(match: Json | WhenPredicate<T>): WhenBuilder<T>;
+  when(match: Json | WhenPredicate<T>, branch: Branch<T>, label?: string): StepBuilder<T>;
+  when(match: Json | WhenPredicate<T>, branch?: Branch<T>, label?: string): WhenBuilder<T> | StepBuilder<T> {
+    const block = (b: Branch<T>, l?: string): StepBuilder<T> => {
+      const group = this.current?.kind === 'switch' ? (this as StepBuilder<T>) : this.next('switch', 'when');
+      const sw = group.at();
+      const index = sw.children.length;
+      const c: { value?: Json; fn?: string; label?: string } = typeof match === 'function'
+        ? { fn: this.asm.fn(sw, `case${index}`, match as never) }
+        : { value: match };
+      sw.children.push(runBranch(this.asm, this.wf, b));
+      sw.params = { cases: [...(sw.params?.cases ?? []), { ...c, ...(l ? { label: l } : {}) }] };
+      return group;
+    };
+    if (branch) return block(branch, label);
+    return { do: (b: Branch<T>, l?: string) => block(b, l) };
   }
 
   /** Wait for an external event with this name and key (effective at or after `effectiveDate`, default: any time). */
@@ -445,10 +469,18 @@ export class ParallelBuilder<T> {
   }
 }
 
+/** `.when(match)` waiting for its block: `.do(b => …)` adds it to the group and returns the group. */
+export interface WhenBuilder<T> {
+  do(branch: Branch<T>, label?: string): StepBuilder<T>;
+}
+
 export class DecideBuilder<T> {
   constructor(private readonly step: MutableStep, private readonly asm: Assembly, private readonly wf: WorkflowBuilder<T>, private readonly b: StepBuilder<T>) {}
-  /** Run `branch` when the expression equals `value`, or when `value(expr, data)` holds. */
-  branch(value: Json | ((outcome: Json, data: T) => boolean), branch: Branch<T>): this {
+  /** Run `branch` when the expression equals `value`, or when `value(expr, data, ctx)` holds. */
+  branch(value: Json | WhenPredicate<T>, branch: Branch<T>): this {
+    if (typeof value !== 'function' && this.step.params?.expression === undefined) {
+      throw new WfeError('DEFINITION_INVALID', `workflow ${this.asm.id}@${this.asm.version}, step ${this.step.id} (${this.step.name}): a value branch (${JSON.stringify(value)}) needs decide(expression); without one, give predicates`, { value });
+    }
     const first = runBranch(this.asm, this.wf, branch);
     if (typeof value === 'function') this.step.outcomes.push({ next: first, fn: this.asm.fn(this.step, `branch${this.step.outcomes.length}`, value as never) });
     else this.step.outcomes.push({ next: first, value });

@@ -19,8 +19,11 @@ export type Execution =
   | { readonly kind: 'condition'; readonly value: boolean }
   /** forEach: the collection. */
   | { readonly kind: 'collection'; readonly items: readonly Json[] }
-  /** sequence / parallel / saga, and schedule when its timer is due. */
-  | { readonly kind: 'enter' }
+  /**
+   * sequence / parallel / saga, and schedule when its timer is due. switch: `matched` lists the
+   * indexes of the predicate cases that held (value cases are matched by `decide`).
+   */
+  | { readonly kind: 'enter'; readonly matched?: readonly number[] }
   /** schedule / recur on first run: the interval before the body runs. */
   | { readonly kind: 'interval'; readonly ms: number }
   /** endWorkflow */

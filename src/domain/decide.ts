@@ -234,7 +234,7 @@ class Session {
         return;
       }
       case 'enter':
-        return this.enter(p, step);
+        return this.enter(p, step, x.matched ?? []);
       case 'condition':
         return this.condition(p, step, x.value);
       case 'collection':
@@ -252,13 +252,13 @@ class Session {
     }
   }
 
-  private branches(container: ExecutionPointer, step: StepDef, items: readonly { item?: Json; hasItem?: boolean }[], persistenceData?: Json): void {
+  private branches(container: ExecutionPointer, step: StepDef, items: readonly { item?: Json; hasItem?: boolean }[], persistenceData?: Json, children = step.children): void {
     if (step.children.length === 0) reject('INVALID_STATE', `container step ${step.name} has no body`);
     const pointers: NewPointer[] = [];
     let id = this.nextId();
     const scope = [container.id, ...container.scope];
     for (const it of items) {
-      for (const child of step.children) {
+      for (const child of children) {
         const hasItem = it.hasItem ?? container.hasItem;
         pointers.push({
           id: id++,
@@ -272,9 +272,19 @@ class Session {
     this.emit({ type: 'BranchesStarted', pointerId: container.id, pointers, ...(persistenceData !== undefined ? { persistenceData } : {}) });
   }
 
-  private enter(p: ExecutionPointer, step: StepDef): void {
+  private enter(p: ExecutionPointer, step: StepDef, matched: readonly number[]): void {
     if (!isContainer(step)) reject('INVALID_COMMAND', `step ${step.name} (${step.kind}) is not a container`);
-    this.branches(p, step, [{}]);
+    if (step.kind !== 'switch') return this.branches(p, step, [{}]);
+    // A when group: the blocks matching the outcome of the step before it run side by side; with
+    // none, the group proceeds at once.
+    const outcome = p.predecessorId !== undefined ? this.ptr(p.predecessorId).outcome : undefined;
+    const cases = step.params?.cases ?? [];
+    const chosen = step.children.filter((_, i) => {
+      const c = cases[i];
+      return c?.fn !== undefined ? matched.includes(i) : c?.value === undefined || jsonEqual(c.value, outcome ?? null);
+    });
+    if (chosen.length === 0) return this.complete(p.id, undefined, [], undefined);
+    this.branches(p, step, [{}], undefined, chosen);
   }
 
   private condition(p: ExecutionPointer, step: StepDef, value: boolean): void {

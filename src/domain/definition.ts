@@ -33,6 +33,8 @@ export type StepKind =
   | 'forEach'
   | 'parallel'
   | 'decide'
+  /** A group of `when` blocks after a step (workflow-core's OutcomeSwitch): every matching block runs, the group proceeds once they all ended. */
+  | 'switch'
   | 'saga'
   | 'waitFor'
   | 'delay'
@@ -51,6 +53,15 @@ export interface Outcome {
   readonly label?: string;
 }
 
+/** One `when` block of a switch: matches the predecessor's outcome by value (absent: always) or by a named predicate. */
+export interface WhenCase {
+  /** Matches when the outcome equals this (JSON equality). */
+  readonly value?: Json;
+  /** Matches when this named predicate `(outcomeValue, data, ctx) => boolean` is true. */
+  readonly fn?: string;
+  readonly label?: string;
+}
+
 /** Kind-specific parameters; every `fn` names a function in the registry. */
 export interface StepParams {
   /** if / while */
@@ -59,8 +70,10 @@ export interface StepParams {
   readonly collection?: string;
   /** forEach: run items one after another instead of all at once (the default). */
   readonly sequential?: boolean;
-  /** decide: the value matched against the outcomes. */
+  /** decide: the value matched against the outcomes (absent: null, for predicate branches only). */
   readonly expression?: string;
+  /** switch: one case per child, in the same order. */
+  readonly cases?: readonly WhenCase[];
   /** waitFor */
   readonly eventName?: Dyn<string>;
   readonly eventKey?: Dyn<string>;
@@ -128,7 +141,7 @@ export const ERROR_BEHAVIOR_TYPES: ReadonlySet<ErrorBehavior['type']> = new Set<
 export const DEFAULT_ERROR_BEHAVIOR: ErrorBehavior = { type: 'retry', interval: 60_000, maxRetries: 3 };
 
 export const CONTAINER_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
-  'sequence', 'if', 'while', 'forEach', 'parallel', 'saga', 'schedule', 'recur',
+  'sequence', 'if', 'while', 'forEach', 'parallel', 'switch', 'saga', 'schedule', 'recur',
 ]);
 
 export function isContainer(step: StepDef): boolean {

@@ -30,6 +30,8 @@ export function validateDefinition(def: WorkflowDefinition): void {
     if (s.kind === 'waitFor' && (!s.params?.eventName || !s.params.eventKey)) problems.push(`${where(s)}: waitFor needs an event name and key`);
     if (s.kind === 'delay' && !s.params?.duration) problems.push(`${where(s)}: delay needs a duration`);
     if ((s.kind === 'schedule' || s.kind === 'recur') && !s.params?.interval) problems.push(`${where(s)}: ${s.kind} needs an interval`);
+    if (s.kind === 'decide' && !s.params?.expression && s.outcomes.some((o) => o.fn === undefined && o.value !== undefined)) problems.push(`${where(s)}: a decide without an expression takes predicate branches only`);
+    if (s.kind === 'switch' && (s.params?.cases?.length ?? 0) !== s.children.length) problems.push(`${where(s)}: a switch needs one case per block`);
     if (s.kind === 'recur' && !s.params?.until) problems.push(`${where(s)}: recur needs an until condition`);
     const eb = s.errorBehavior;
     if (eb && !ERROR_BEHAVIOR_TYPES.has(eb.type)) problems.push(`${where(s)}: unknown error behaviour ${JSON.stringify(eb.type)}`);

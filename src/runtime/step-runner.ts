@@ -5,7 +5,7 @@ import { toStepFailure, WfeError } from '../domain/errors.js';
 import type { DataPatch } from '../domain/events.js';
 import { findNonJson, type Json } from '../domain/json.js';
 import { isStepResult, type ChildWorkflows, type FunctionRegistry, type StepContext } from '../domain/step-api.js';
-import type { ExecutionPointer, InstanceState } from '../domain/state.js';
+import { findPointer, type ExecutionPointer, type InstanceState } from '../domain/state.js';
 
 enablePatches();
 
@@ -61,6 +61,16 @@ export async function runPointer(
       case 'parallel':
       case 'saga':
         return { kind: 'enter' };
+      case 'switch': {
+        // The predicate cases, on the outcome the step before the group recorded.
+        const before = p.predecessorId !== undefined ? findPointer(state, p.predecessorId) : undefined;
+        const outcome = before?.outcome ?? null;
+        const matched: number[] = [];
+        (step.params?.cases ?? []).forEach((c, i) => {
+          if (c.fn && fns.call<boolean>(c.fn, outcome, state.data, base)) matched.push(i);
+        });
+        return { kind: 'enter', matched };
+      }
       case 'schedule':
         if (pd?.phase === 'waiting') return { kind: 'enter' };
         return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
@@ -68,8 +78,8 @@ export async function runPointer(
         if (pd?.phase === 'waiting') return { kind: 'condition', value: Boolean(fns.call(step.params?.until, state.data, base)) };
         return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
       case 'decide': {
-        const outcome = fns.call<Json>(step.params?.expression, state.data, base);
-        return { kind: 'completed', outcome, matched: fns.matched(step, outcome, state.data) };
+        const outcome = step.params?.expression ? fns.call<Json>(step.params.expression, state.data, base) : null;
+        return { kind: 'completed', outcome, matched: fns.matched(step, outcome, state.data, base) };
       }
       case 'delay':
         if (pd?.slept) return { kind: 'completed' };
@@ -181,7 +191,7 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
   const recorded = toDataPatches(patches, state.data);
   const bad = findNonJson(recorded);
   if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name} wrote data that is not JSON at ${bad.replace(/^\$\[\d+\]\.value/, '$')}`);
-  return { kind: 'completed', ...(outcome !== undefined ? { outcome } : {}), matched: fns.matched(step, outcome ?? null, state.data), patches: recorded };
+  return { kind: 'completed', ...(outcome !== undefined ? { outcome } : {}), matched: fns.matched(step, outcome ?? null, state.data, plain), patches: recorded };
 }
 
 function applyOutputs(step: StepDef, fns: Functions, state: InstanceState, output: unknown, ctx: StepContext): DataPatch[] {
@@ -236,10 +246,10 @@ class Functions {
     return ('value' in d ? d.value : this.call<V>(d.fn, data, ctx)) as V;
   }
 
-  matched(step: StepDef, outcome: Json, data: unknown): number[] {
+  matched(step: StepDef, outcome: Json, data: unknown, ctx: StepContext): number[] {
     const out: number[] = [];
     step.outcomes.forEach((o, i) => {
-      if (o.fn && this.call<boolean>(o.fn, outcome, data)) out.push(i);
+      if (o.fn && this.call<boolean>(o.fn, outcome, data, ctx)) out.push(i);
     });
     return out;
   }

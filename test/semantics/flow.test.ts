@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('outcomes', () => {
-  it('follows every matching outcome: several matches fork, a valueless outcome always matches', async () => {
+  it('follows every matching when block: several matches fork, the step after the group runs after them', async () => {
     const wf = workflow<Log>('forks')
       .startWith(() => Result.outcome('x'))
       .when('x', (b) => b.startWith(push('x1')))
@@ -26,6 +26,8 @@ describe('outcomes', () => {
     const s = await t.run('forks', { data: { log: [] } });
     expect(s.status).toBe('complete');
     expect([...(s.data as Log).log].sort()).toEqual(['always', 'x1', 'x2']);
+    // the step chained after the when group runs after the matched blocks
+    expect((s.data as Log).log.at(-1)).toBe('always');
   });
 
   it('decide().branch runs every branch whose value or predicate matches', async () => {
