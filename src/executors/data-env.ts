@@ -1,19 +1,52 @@
 /**
- * Environment variables a step's data may never set: the ones that decide which programs run, how
- * a shell starts, or what the dynamic loader injects. The step's own `env` (written by the
- * workflow's author) may still set them; data (inputs, outputs of earlier steps, event payloads)
- * may not. (`ENV` is not in the list: shells read it only when interactive, and `env` is a common
- * input name; `BASH_ENV`, which non-interactive bash runs, is.)
+ * How workflow data reaches a shell step's environment.
+ *
+ * The rule is an allowlist: a top-level data key becomes an environment variable only when the
+ * workflow's author declared it (a workflow input or output, a step output, a step `inputs:` name:
+ * the caller passes these as `allowed`), and even then never under a name that changes how a
+ * common program behaves (`PROTECTED_ENV`, `PROTECTED_ENV_PREFIXES`). Data arriving from outside
+ * (`--input`, an event payload, an undeclared output) therefore cannot pick variable names. The
+ * step's own `env` (written by the author) may still set any name.
+ */
+
+/**
+ * Exact names data may never set: they decide which programs run, how a shell or a tool starts,
+ * where it reads configuration or which editor, pager or browser it opens.
  */
 export const PROTECTED_ENV: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'IFS', 'BASH_ENV', 'CDPATH',
+  // shells
+  'PATH', 'HOME', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'IFS', 'ENV', 'BASH_ENV', 'CDPATH',
   'PS1', 'PS2', 'PS3', 'PS4', 'PROMPT_COMMAND', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE', 'HISTFILE',
-  'TMPDIR', 'TERM', 'HOSTALIASES', 'LOCALDOMAIN', 'RES_OPTIONS', 'GCONV_PATH', 'NLSPATH',
-  'NODE_OPTIONS', 'NODE_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PERL5OPT', 'PERL5LIB', 'RUBYOPT',
-  'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'EDITOR', 'VISUAL', 'PAGER',
+  'INPUTRC', 'ZDOTDIR', 'POSIXLY_CORRECT', 'MAIL', 'MAILPATH', 'FPATH',
+  // temp files, terminal, locale, resolver
+  'TMPDIR', 'TMP', 'TEMP', 'TERM', 'TERMINFO', 'TERMCAP', 'LANG', 'LANGUAGE', 'LOCPATH', 'NLSPATH', 'TZDIR',
+  'HOSTALIASES', 'LOCALDOMAIN', 'RES_OPTIONS', 'GCONV_PATH', 'GLIBC_TUNABLES', 'DISPLAY', 'XAUTHORITY',
+  // programs other programs start
+  'EDITOR', 'VISUAL', 'PAGER', 'MANPAGER', 'MANOPT', 'BROWSER', 'LESS', 'LESSOPEN', 'LESSCLOSE', 'LESSKEY',
+  'SUDO_ASKPASS', 'SSH_ASKPASS', 'CVS_RSH', 'RSYNC_RSH', 'GREP_OPTIONS', 'GZIP', 'BZIP2', 'XZ_OPT', 'TAR_OPTIONS',
+  // build tools and compilers
+  'MAKEFLAGS', 'MFLAGS', 'MAKEFILES', 'MAKELEVEL', 'CC', 'CXX', 'CPP', 'LD', 'AR', 'AS', 'CFLAGS', 'CXXFLAGS',
+  'CPPFLAGS', 'LDFLAGS', 'LIBS', 'PKG_CONFIG_PATH', 'CONFIG_SITE', 'CLASSPATH', 'MAVEN_OPTS', 'GRADLE_OPTS',
+  'ANT_OPTS', 'SBT_OPTS', 'GOFLAGS', 'GOPATH', 'GOROOT', 'GOPROXY', 'GOTOOLCHAIN', 'PHPRC', 'PHP_INI_SCAN_DIR',
+  'TCLLIBPATH', 'LUA_PATH', 'LUA_CPATH', 'R_PROFILE', 'R_PROFILE_USER', 'R_ENVIRON', 'R_ENVIRON_USER',
+  // network and TLS
+  'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'FTP_PROXY', 'NO_PROXY', 'CURL_HOME', 'CURL_CA_BUNDLE', 'WGETRC',
+  'SSLKEYLOGFILE', 'REQUESTS_CA_BUNDLE', 'KUBECONFIG', 'DOCKER_HOST', 'DOCKER_CONFIG', 'GNUPGHOME', 'KRB5_CONFIG',
+  'VIRTUAL_ENV', 'HGRCPATH',
 ]);
-/** Prefixes data may never set: the dynamic loader's, exported shell functions, our own. */
-export const PROTECTED_ENV_PREFIXES: readonly string[] = ['LD_', 'DYLD_', 'BASH_FUNC_', 'DENO_', 'WFE_', 'MALLOC_'];
+
+/**
+ * Prefixes data may never set: the dynamic loader's, exported shell functions, git, npm and the
+ * other package managers, the language runtimes (Node, Python, Perl, Ruby, Java, .NET, Rust, Go
+ * tooling), TLS libraries, locale, desktop and cloud tool configuration, and our own.
+ */
+export const PROTECTED_ENV_PREFIXES: readonly string[] = [
+  'LD_', 'DYLD_', 'BASH_FUNC_', 'MALLOC_', 'LC_', 'XDG_', 'DBUS_', 'SYSTEMD_',
+  'GIT_', 'NPM_', 'NPX_', 'YARN_', 'PNPM_', 'COREPACK_', 'BUN_', 'NODE_', 'UV_', 'DENO_', 'WFE_',
+  'PYTHON', 'PIP_', 'CONDA', 'PERL', 'RUBY', 'GEM_', 'BUNDLE_', 'JAVA_', '_JAVA_', 'JDK_',
+  'DOTNET_', 'COMPLUS_', 'CORECLR_', 'CARGO_', 'RUST', 'OPENSSL_', 'SSL_', 'GNUTLS_', 'SSH_', 'GPG_',
+  'AWS_', 'GOOGLE_', 'CLOUDSDK_', 'AZURE_', 'SUDO_', 'SVN_',
+];
 
 /** Linux refuses a single `NAME=value` longer than 128 KiB (MAX_ARG_STRLEN). */
 const MAX_ENV_ENTRY = 128 * 1024 - 1;
@@ -26,32 +59,42 @@ export function envName(key: string): string {
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
-/** True for names data may not set (see `PROTECTED_ENV`). */
+/** True for names data may not set (see `PROTECTED_ENV` and `PROTECTED_ENV_PREFIXES`). */
 export function isProtectedEnv(name: string): boolean {
-  return PROTECTED_ENV.has(name) || PROTECTED_ENV_PREFIXES.some((p) => name.startsWith(p));
+  const upper = name.toUpperCase();
+  return PROTECTED_ENV.has(upper) || PROTECTED_ENV_PREFIXES.some((p) => upper.startsWith(p));
 }
 
 /** Data turned into environment variables. */
 export interface DataEnv {
   readonly env: Record<string, string>;
-  /** Keys not exported, with the reason (protected name, NUL byte, too large). */
+  /** Declared keys not exported, with the reason (protected name, NUL byte, too large). */
   readonly skipped: readonly { readonly key: string; readonly reason: string }[];
+  /** Keys present in the data but not declared (not in `allowed`): never exported. */
+  readonly undeclared: readonly string[];
 }
 
 /**
- * The top-level keys of `data` as environment variables: strings raw, everything else as JSON.
- * Protected names, values with a NUL byte, and values too large for the kernel are skipped.
+ * The top-level keys of `data` that are in `allowed` (the names the workflow declares), as
+ * environment variables: strings raw, everything else as JSON. Protected names, values with a NUL
+ * byte, and values too large for the kernel are skipped; keys not in `allowed` are never exported.
  */
-export function dataToEnv(data: unknown): DataEnv {
+export function dataToEnv(data: unknown, allowed: Iterable<string>): DataEnv {
   const env: Record<string, string> = {};
   const skipped: { key: string; reason: string }[] = [];
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { env, skipped };
+  const undeclared: string[] = [];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { env, skipped, undeclared };
+  const allow = new Set(allowed);
   const entries: [string, string, string][] = [];
   for (const [key, value] of Object.entries(data)) {
     if (value === undefined) continue;
+    if (!allow.has(key)) {
+      undeclared.push(key);
+      continue;
+    }
     const name = envName(key);
     if (!name || isProtectedEnv(name)) {
-      skipped.push({ key, reason: `protected variable ${name}` });
+      skipped.push({ key, reason: `${name} is a protected variable (it changes how programs behave; set it in the step's env if you mean it)` });
       continue;
     }
     const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
@@ -70,5 +113,5 @@ export function dataToEnv(data: unknown): DataEnv {
     total += size;
     env[name] = text;
   }
-  return { env, skipped };
+  return { env, skipped, undeclared };
 }

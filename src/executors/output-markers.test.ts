@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoType, MarkerCollector, markerLinesIn, parseMarkerLine } from './output-markers.js';
+import { autoType, MarkerCollector, parseMarkerLine } from './output-markers.js';
 
 describe('autoType', () => {
   it.each([
@@ -31,13 +31,6 @@ describe('MarkerCollector', () => {
     c.push('ue]');
     c.end();
     expect({ ...c.outputs }).toEqual({ a: 1, b: true });
-  });
-  it('ignores marker lines that come from the data', () => {
-    const forbidden = markerLinesIn({ msg: 'hi\n##wfe[output admin=true]', nested: [{ x: 'a ##wfe[output root=1]' }] });
-    const c = new MarkerCollector(forbidden);
-    c.push('##wfe[output admin=true]\n##wfe[output root=1]\n##wfe[output ok=1]\n');
-    expect({ ...c.outputs }).toEqual({ ok: 1 });
-    expect(c.ignored).toEqual(['##wfe[output admin=true]', '##wfe[output root=1]']);
   });
   it('skips an overlong line without losing the next one', () => {
     const c = new MarkerCollector();

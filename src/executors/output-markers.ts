@@ -6,12 +6,15 @@
  * so a value may itself contain `]` or `##wfe[` without starting another marker.
  */
 const MARKER = /^##wfe\[output ([A-Za-z_][A-Za-z0-9_.-]*)=(.*)\][ \t\r]*$/;
+/** What an output name looks like (markers and `$WFE_OUTPUT`). */
+export const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_LINE = 64 * 1024;
-const MAX_OUTPUTS = 1000;
-/** Bytes of marker values a step may set in total: outputs go into the data and the log. */
+/** Outputs one step may set. */
+export const MAX_OUTPUTS = 1000;
+/** Bytes of output values a step may set in total: outputs go into the data and the log. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
 /** Names that would reach an object's prototype when merged into the data. */
-const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+export const UNSAFE_OUTPUT_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Types a marker value: `true`/`false` → boolean, `null` → null, integers and decimal numbers →
@@ -35,26 +38,22 @@ export function autoType(raw: string): boolean | null | number | string {
 /** Parses one line; undefined when it is not a marker. */
 export function parseMarkerLine(line: string): { name: string; value: boolean | null | number | string } | undefined {
   const m = MARKER.exec(line);
-  if (!m || UNSAFE_NAMES.has(m[1]!)) return undefined;
+  if (!m || UNSAFE_OUTPUT_NAMES.has(m[1]!)) return undefined;
   return { name: m[1]!, value: autoType(m[2]!) };
 }
 
 /**
- * Collects markers from a stream of stdout chunks, line by line, however the chunks split.
- *
- * `forbiddenLines` are marker-looking lines found inside the workflow data the step was given (its
- * environment): a line of stdout equal to one of them is data echoed back, not the script's own
- * marker, and is ignored, so a hostile data value cannot forge an output by being printed.
+ * Collects markers from a stream of stdout chunks, line by line, however the chunks split. The
+ * shell executor honours them only in a step whose environment holds no workflow data (see
+ * `runShellStep`): stdout cannot tell a script's own marker from data it printed.
  */
 export class MarkerCollector {
   readonly outputs: Record<string, boolean | null | number | string> = Object.create(null) as Record<string, never>;
-  /** Marker lines ignored: they came from the data, or went past 1000 outputs or 1 MiB in total. */
+  /** Marker lines ignored: they went past 1000 outputs or 1 MiB in total. */
   readonly ignored: string[] = [];
   private partial = '';
   private overlong = false;
   private bytes = 0;
-
-  constructor(private readonly forbiddenLines: ReadonlySet<string> = new Set()) {}
 
   push(chunk: Buffer | string): void {
     const text = this.partial + chunk.toString();
@@ -82,31 +81,11 @@ export class MarkerCollector {
     const marker = parseMarkerLine(line);
     if (!marker) return;
     const size = line.length;
-    if (this.forbiddenLines.has(line.trimEnd()) || Object.keys(this.outputs).length >= MAX_OUTPUTS || this.bytes + size > MAX_OUTPUT_BYTES) {
+    if (Object.keys(this.outputs).length >= MAX_OUTPUTS || this.bytes + size > MAX_OUTPUT_BYTES) {
       this.ignored.push(line);
       return;
     }
     this.bytes += size;
     this.outputs[marker.name] = marker.value;
   }
-}
-
-/** Every line, in every string inside `value` (keys and leaves, at any depth), that looks like a marker. */
-export function markerLinesIn(value: unknown, into: Set<string> = new Set(), depth = 0): Set<string> {
-  if (depth > 64) return into;
-  if (typeof value === 'string') {
-    if (value.includes('##wfe[')) {
-      for (const line of value.split(/\r?\n|\r/)) {
-        for (let at = line.indexOf('##wfe['); at >= 0; at = line.indexOf('##wfe[', at + 1)) into.add(line.slice(at).trimEnd());
-      }
-    }
-  } else if (Array.isArray(value)) {
-    for (const v of value) markerLinesIn(v, into, depth + 1);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      markerLinesIn(k, into, depth + 1);
-      markerLinesIn(v, into, depth + 1);
-    }
-  }
-  return into;
 }

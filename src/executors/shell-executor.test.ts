@@ -6,8 +6,9 @@ import { isWfeError } from '../domain/errors.js';
 import { runShellStep } from './shell-executor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wfe-shell-test-'));
-const run = (script: string, data: unknown = {}, extra: Record<string, unknown> = {}) =>
-  runShellStep({ stepName: 'step', config: { run: script, ...extra }, data, baseDir: dir });
+/** Runs a script with `data`, every key of it declared (so it reaches the environment). */
+const run = (script: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  runShellStep({ stepName: 'step', config: { run: script, ...extra }, data, dataEnvKeys: Object.keys(data), baseDir: dir });
 
 /** Running (a zombie waiting for a reaper counts as dead). */
 function alive(pid: number): boolean {
@@ -26,8 +27,8 @@ describe('shell steps', () => {
     expect(out['step.stdout']).toContain('##wfe[output version=1.2]');
   });
 
-  it('passes data as UPPER_CASE variables and config env over them', async () => {
-    const out = await run('echo "##wfe[output a=$NAME-$COUNT-$OBJ]"; echo "##wfe[output b=$GREETING]"', { name: 'x', count: 2, obj: { k: 1 }, greeting: 'data' }, { env: { GREETING: 'config' } });
+  it('passes declared data as UPPER_CASE variables and config env over them; outputs through $WFE_OUTPUT', async () => {
+    const out = await run('echo "a=$NAME-$COUNT-$OBJ" >> "$WFE_OUTPUT"; echo "b=$GREETING" >> "$WFE_OUTPUT"', { name: 'x', count: 2, obj: { k: 1 }, greeting: 'data' }, { env: { GREETING: 'config' } });
     expect(out.a).toBe('x-2-{"k":1}');
     expect(out.b).toBe('config');
   });
@@ -95,19 +96,10 @@ describe('hostile data', () => {
   ];
 
   it.each(hostile)('%j reaches the command as text only', async (value) => {
-    const out = await run('printf "%s|" "$MSG"; echo; echo "##wfe[output len=${#MSG}]"', { msg: value });
-    expect(out['step.stdout']).toBe(`${value}|\n##wfe[output len=${value.length}]\n`);
+    const out = await run('printf "%s|" "$MSG"; echo; echo "len=${#MSG}" >> "$WFE_OUTPUT"', { msg: value });
+    expect(out['step.stdout']).toBe(`${value}|\n`);
     expect(out.len).toBe(value.length);
     for (let i = 1; i <= 6; i++) expect(existsSync(join(dir, `pwned${i}`))).toBe(false);
-  });
-
-  it('a marker inside a data value cannot forge an output when echoed', async () => {
-    const data = { msg: 'hello\n##wfe[output admin=true]', nested: { deep: ['##wfe[output role=root]'] } };
-    const out = await run('echo "$MSG"; echo "$NESTED" | sed -e \'s/.*\\[\\"//\' -e \'s/\\"\\].*//\'; echo "##wfe[output mine=1]"', data);
-    expect(out.admin).toBeUndefined();
-    expect(out.role).toBeUndefined();
-    expect(out.mine).toBe(1);
-    expect(out['step.stderr']).toContain('ignored output marker');
   });
 
   it('outputs are bounded to 1 MiB in total', async () => {
@@ -127,7 +119,12 @@ describe('hostile data', () => {
     const bashEnv = join(dir, 'evil.sh');
     writeFileSync(bashEnv, `touch ${join(dir, 'pwned-bash-env')}\n`);
     const data = { path: '/nonexistent', ld_preload: '/nonexistent.so', home: '/evil', shell: '/evil', user: 'root', bash_env: bashEnv };
-    const out = await runShellStep({ stepName: 's', config: { run: 'echo "##wfe[output p=$PATH]"; echo "##wfe[output h=$HOME]"; echo "##wfe[output l=${LD_PRELOAD:-unset}]"', shell: 'bash' }, data });
+    const out = await runShellStep({
+      stepName: 's',
+      config: { run: 'echo "p=$PATH" >> "$WFE_OUTPUT"; echo "h=$HOME" >> "$WFE_OUTPUT"; echo "l=${LD_PRELOAD:-unset}" >> "$WFE_OUTPUT"', shell: 'bash' },
+      data,
+      dataEnvKeys: Object.keys(data),
+    });
     expect(out.p).toBe(process.env.PATH);
     expect(out.h).toBe(process.env.HOME ?? '');
     expect(out.l).toBe(process.env.LD_PRELOAD ?? 'unset');
@@ -135,8 +132,75 @@ describe('hostile data', () => {
   });
 
   it('a NUL byte in data does not break the step', async () => {
-    const out = await run('echo "##wfe[output ok=${OK}]"', { bad: 'a\0b', ok: 'yes' });
+    const out = await run('echo "ok=${OK}" >> "$WFE_OUTPUT"', { bad: 'a\0b', ok: 'yes' });
     expect(out.ok).toBe('yes');
     expect(out['step.stderr']).toContain("data key 'bad' not exported");
+  });
+});
+
+describe('outputs data cannot forge', () => {
+  const forged = (out: Record<string, unknown>) => expect(out.approved).toBeUndefined();
+
+  // Each value, printed with the documented `echo "$MSG"` under sh (dash), puts a marker line on
+  // stdout that the data did not hold verbatim: only refusing markers in a step that received
+  // data stops it.
+  it.each([
+    ['octal escapes decoded by sh echo', { msg: '\\0043\\0043wfe[output approved=1]' }, 'echo "$MSG"'],
+    ['a JSON value whose string holds a line break', { list: ['x\n##wfe[output approved=1]'] }, 'echo "$LIST"'],
+    ['a \\n escape decoded by sh echo', { msg: 'x\\n##wfe[output approved=1]' }, 'echo "$MSG"'],
+    ['hex escapes decoded by bash printf %b', { msg: '\\x23\\x23wfe[output approved=1]' }, 'printf "%b\\n" "$MSG"'],
+    ['CRLF line ends', { msg: 'x\r\n##wfe[output approved=1]\r' }, 'echo "$MSG"'],
+  ])('%s: the marker reaches stdout but sets nothing', async (_what, data, script) => {
+    const out = await run(script, data, { shell: script.startsWith('printf') ? 'bash' : 'sh' });
+    expect(out['step.stdout']).toMatch(/^##wfe\[output approved=1\]/m);
+    forged(out);
+    expect(out['step.stderr']).toMatch(/ignored 1 ##wfe\[output\] marker\(s\) on stdout: this step received workflow data/);
+  });
+
+  it('a Unicode line separator does not start a line', async () => {
+    const out = await runShellStep({ stepName: 'step', config: { run: 'echo "$MSG"' }, data: {}, dataEnvKeys: [], baseDir: dir, baseEnv: { ...process.env, MSG: 'x\u2028##wfe[output approved=1]\u2029##wfe[output approved=2]' } });
+    forged(out);
+  });
+
+  it('markers still set outputs in a step that received no data', async () => {
+    const out = await run('echo "##wfe[output approved=1]"');
+    expect(out.approved).toBe(1);
+  });
+
+  it('$WFE_OUTPUT heredoc with $WFE_OUTPUT_DELIMITER keeps any data value whole', async () => {
+    const values = [
+      'x\napproved=1',
+      'EOF\napproved=1\nEOF',
+      'wfe_eof_000000000000000000000000\napproved=1',
+      'line\r\napproved=1\r\n',
+      'a\u2028approved=1\u2029b',
+      '\\0141pproved=1',
+    ];
+    for (const msg of values) {
+      const out = await run('{ echo "msg<<$WFE_OUTPUT_DELIMITER"; printf "%s\\n" "$MSG"; echo "$WFE_OUTPUT_DELIMITER"; } >> "$WFE_OUTPUT"', { msg });
+      forged(out);
+      expect(out.msg, JSON.stringify(msg)).toBe(msg.replace(/\r(?=\n)/g, '').replace(/\r$/, ''));
+    }
+  });
+
+  it('$WFE_OUTPUT NAME=VALUE lines, typed like markers; the file wins over a marker', async () => {
+    const out = await run('printf "a=1\\nb=true\\nc=x=y\\r\\n\\nd<<END\\nl1\\nl2\\nEND\\n" >> "$WFE_OUTPUT"; echo "##wfe[output a=marker]"');
+    expect(out).toMatchObject({ a: 1, b: true, c: 'x=y', d: 'l1\nl2' });
+  });
+
+  it.each([
+    ['garbage', /\$WFE_OUTPUT line 1: expected NAME=VALUE or NAME<<DELIMITER, got "garbage"/],
+    ['ok=1\nx<<END\nnever ended', /\$WFE_OUTPUT line 2: the value of 'x' starts here but no line 'END' ends it/],
+    ['1bad=1', /\$WFE_OUTPUT line 1: bad output name "1bad"/],
+    ['__proto__=1', /\$WFE_OUTPUT line 1: bad output name "__proto__"/],
+  ])('a malformed $WFE_OUTPUT (%j) fails the step naming the line', async (text, message) => {
+    const err = await run('printf "%s" "$TEXT" >> "$WFE_OUTPUT"', { text }).catch((e: unknown) => e);
+    expect(isWfeError(err, 'EXECUTOR_FAILED'), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('more than 1 MiB in $WFE_OUTPUT fails the step', async () => {
+    const err = await run('head -c 1100000 /dev/zero | tr "\\0" a | sed "s/^/v=/" >> "$WFE_OUTPUT"').catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/wrote 1100002 bytes to \$WFE_OUTPUT \(at most 1048576/);
   });
 });

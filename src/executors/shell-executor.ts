@@ -3,7 +3,8 @@ import type { Json } from '../domain/json.js';
 import { WfeError } from '../domain/errors.js';
 import { dataToEnv } from './data-env.js';
 import { parseDuration } from './duration.js';
-import { MarkerCollector, markerLinesIn } from './output-markers.js';
+import { createOutputFile } from './output-file.js';
+import { MarkerCollector } from './output-markers.js';
 import { runProcess, type OutputStream, type ProcessResult } from './run-process.js';
 
 /** A shell step's `config` in YAML. */
@@ -26,8 +27,13 @@ export interface ShellStepConfig {
 export interface ShellStepRequest {
   readonly stepName: string;
   readonly config: ShellStepConfig;
-  /** The data the step sees: its top-level keys become UPPER_CASE environment variables. */
+  /** The data the step sees: its keys listed in `dataEnvKeys` become UPPER_CASE environment variables. */
   readonly data: unknown;
+  /**
+   * The top-level data keys that may reach the environment: the names the workflow's author
+   * declared (inputs, outputs, step `inputs:`). Any other key is never exported. Default: none.
+   */
+  readonly dataEnvKeys?: Iterable<string>;
   readonly signal?: AbortSignal;
   /** Directory relative paths are resolved against (the YAML file's). Default: the process's cwd. */
   readonly baseDir?: string;
@@ -39,10 +45,13 @@ export interface ShellStepRequest {
 }
 
 /**
- * Runs a shell step and returns its outputs: the `##wfe[output NAME=VALUE]` markers it printed
- * (auto-typed), plus `<step>.stdout` and `<step>.stderr` (bounded tails).
+ * Runs a shell step and returns its outputs: what it wrote to `$WFE_OUTPUT` (see `OutputFile`),
+ * plus `<step>.stdout` and `<step>.stderr` (bounded tails). `##wfe[output NAME=VALUE]` lines on
+ * stdout also set outputs, but only in a step whose environment received no workflow data: data
+ * printed by the script (in any encoding a shell decodes) could otherwise pose as a marker.
  *
- * Workflow data reaches the command only through its environment, never its text.
+ * Workflow data reaches the command only through its environment (declared keys, see
+ * `dataToEnv`), never its text.
  * Throws `WfeError('EXECUTOR_FAILED')` on a non-zero exit or an abort and `WfeError('TIMEOUT')`
  * on a timeout, with `details` holding the exit code and both tails.
  */
@@ -55,31 +64,49 @@ export async function runShellStep(request: ShellStepRequest): Promise<Record<st
   if (config.timeout !== undefined && timeoutMs === undefined) {
     throw new WfeError('EXECUTOR_FAILED', `step '${stepName}': bad timeout ${JSON.stringify(config.timeout)}`);
   }
-  const { env: dataEnv, skipped } = dataToEnv(request.data);
-  const env: NodeJS.ProcessEnv = { ...(request.baseEnv ?? process.env), ...dataEnv, ...stringify(config.env) };
-  const markers = new MarkerCollector(markerLinesIn(request.data));
-  const result = await runProcess({
-    command: shell,
-    args,
-    cwd: config.working_dir !== undefined ? resolvePath(baseDir, config.working_dir) : baseDir,
-    env,
-    timeoutMs,
-    signal: request.signal,
-    tailBytes: request.tailBytes,
-    onOutput: (stream, chunk) => {
-      if (stream === 'stdout') markers.push(chunk);
-      request.onOutput?.(stream, chunk);
-    },
-  });
-  markers.end();
-  const notes = [
-    ...skipped.map((s) => `[wfe: data key '${s.key}' not exported to the environment: ${s.reason}]`),
-    ...markers.ignored.map((line) => `[wfe: ignored output marker (it came from the step's data, or outputs went past their limit): ${line.slice(0, 200)}]`),
-  ];
-  const stdout = result.stdout.toString();
-  const stderr = notes.length ? `${notes.join('\n')}\n${result.stderr.toString()}` : result.stderr.toString();
-  failIfUnsuccessful(stepName, result, stdout, stderr);
-  return { ...markers.outputs, [`${stepName}.stdout`]: stdout, [`${stepName}.stderr`]: stderr };
+  const { env: dataEnv, skipped, undeclared } = dataToEnv(request.data, request.dataEnvKeys ?? []);
+  const outputFile = await createOutputFile();
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...(request.baseEnv ?? process.env),
+      ...dataEnv,
+      ...stringify(config.env),
+      WFE_OUTPUT: outputFile.path,
+      WFE_OUTPUT_DELIMITER: outputFile.delimiter,
+    };
+    const markers = new MarkerCollector();
+    const result = await runProcess({
+      command: shell,
+      args,
+      cwd: config.working_dir !== undefined ? resolvePath(baseDir, config.working_dir) : baseDir,
+      env,
+      timeoutMs,
+      signal: request.signal,
+      tailBytes: request.tailBytes,
+      onOutput: (stream, chunk) => {
+        if (stream === 'stdout') markers.push(chunk);
+        request.onOutput?.(stream, chunk);
+      },
+    });
+    markers.end();
+    const dataInEnv = Object.keys(dataEnv).length > 0;
+    const markerCount = Object.keys(markers.outputs).length;
+    const notes = [
+      ...skipped.map((s) => `[wfe: data key '${s.key}' not exported to the environment: ${s.reason}]`),
+      ...(undeclared.length ? [`[wfe: data keys not exported to the environment (not declared as an input or output): ${undeclared.slice(0, 20).join(', ')}${undeclared.length > 20 ? ', …' : ''}]`] : []),
+      ...(dataInEnv && markerCount
+        ? [`[wfe: ignored ${markerCount} ##wfe[output] marker(s) on stdout: this step received workflow data in its environment, so a marker could be data it printed; write NAME=VALUE lines to $WFE_OUTPUT instead]`]
+        : []),
+      ...markers.ignored.map((line) => `[wfe: ignored output marker (outputs went past their limit): ${line.slice(0, 200)}]`),
+    ];
+    const stdout = result.stdout.toString();
+    const stderr = notes.length ? `${notes.join('\n')}\n${result.stderr.toString()}` : result.stderr.toString();
+    failIfUnsuccessful(stepName, result, stdout, stderr);
+    const written = await outputFile.read(stepName);
+    return { ...(dataInEnv ? {} : markers.outputs), ...written, [`${stepName}.stdout`]: stdout, [`${stepName}.stderr`]: stderr };
+  } finally {
+    await outputFile.dispose();
+  }
 }
 
 /** Throws the step error for a timeout, an abort or a non-zero exit. */

@@ -5,6 +5,7 @@ import { parseDuration } from '../executors/duration.js';
 import type { DenoStepConfig } from '../executors/deno-executor.js';
 import type { ShellStepConfig } from '../executors/shell-executor.js';
 import { compileCondition } from './condition.js';
+import { dataEnvKeys } from './data-env-keys.js';
 import type { ErrorBehaviorSpec, StepSpec, WorkflowSpec } from './spec.js';
 import { denoBody, mergeOutputs, shellBody, workflowBody, type ChildTarget, type ExecutorOptions } from './step-bodies.js';
 
@@ -38,6 +39,7 @@ export function compileWorkflow(wf: WorkflowSpec, cx: CompileContext): WorkflowD
     steps.push({ id: steps.length, kind: 'task', name, children: [], outcomes: [] });
     return steps.length - 1;
   };
+  const envKeys = dataEnvKeys(wf, (id) => cx.child(id).outputs);
   const register = (name: string, fn: RegisteredFunction): string => {
     cx.registry.set(name, fn);
     return name;
@@ -87,7 +89,7 @@ export function compileWorkflow(wf: WorkflowSpec, cx: CompileContext): WorkflowD
       return;
     }
     const type = spec.type ?? 'shell';
-    const at = { workflowId: wf.id, stepName: spec.name, baseDir: cx.baseDir, executor: cx.executor, inputs: spec.inputs };
+    const at = { workflowId: wf.id, stepName: spec.name, baseDir: cx.baseDir, executor: cx.executor, inputs: spec.inputs, envKeys };
     const config = (spec.config ?? {}) as Json;
     const body =
       type === 'deno'

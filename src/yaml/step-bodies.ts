@@ -34,6 +34,8 @@ export interface BodyContext {
   readonly executor: ExecutorOptions;
   /** The step's `inputs`: what it sees instead of the whole data. */
   readonly inputs?: readonly StepInputSpec[];
+  /** Data keys a shell step may receive as environment variables (see `dataEnvKeys`); its own `inputs` names are added. */
+  readonly envKeys?: ReadonlySet<string>;
 }
 
 /** The data a step sees: its declared `inputs`, or the whole workflow data (as plain JSON). */
@@ -64,6 +66,7 @@ export function shellBody(at: BodyContext, config: ShellStepConfig): StepFn {
       stepName: at.stepName,
       config: (ctx.config as ShellStepConfig | undefined) ?? config,
       data: stepInputs(ctx.data, at.inputs),
+      dataEnvKeys: [...(at.envKeys ?? []), ...(at.inputs ?? []).map((i) => i.name)],
       signal: ctx.signal,
       baseDir: at.baseDir,
       tailBytes: at.executor.tailBytes,

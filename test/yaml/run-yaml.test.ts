@@ -41,7 +41,7 @@ describe('YAML workflows on the WorkflowHost', () => {
     - name: checks
       parallel:
         - name: unit
-          config: { run: 'echo "##wfe[output unit_ok=true]"' }
+          config: { run: 'echo "unit_ok=true" >> "$WFE_OUTPUT"' }
         - name: lint
           type: deno
           config: { script: 'output("lint_ok", inputs().version.startsWith("1."))' }
@@ -91,14 +91,14 @@ describe('YAML workflows on the WorkflowHost', () => {
         config: { workflow: child }
         inputs: [{ name: who, value: world }]
       - name: after
-        config: { run: 'echo "##wfe[output seen=$GREETING]"' }
+        config: { run: 'echo "seen=$GREETING" >> "$WFE_OUTPUT"' }
         outputs: [seen]
   - id: child
     inputs: { who: string }
     outputs: { greeting: string }
     steps:
       - name: greet
-        config: { run: 'echo "##wfe[output greeting=hello $WHO]"; echo "##wfe[output private=1]"' }
+        config: { run: 'printf "greeting=hello %s\\nprivate=1\\n" "$WHO" >> "$WFE_OUTPUT"' }
 `,
       'parent',
     );

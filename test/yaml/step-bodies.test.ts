@@ -7,19 +7,20 @@ import { runStep } from './step-context.js';
 const text = `
 workflows:
   - id: parent
-    inputs: { env: string, secret: string? }
+    inputs: { stage: string, secret: string? }
     steps:
       - name: build
         config:
           run: |
-            echo "##wfe[output artifact=app-$ENV.tgz]"
-            echo "##wfe[output has_secret=\${SECRET:+yes}]"
+            echo "building for $STAGE"
+            echo "artifact=app-$STAGE.tgz" >> "$WFE_OUTPUT"
+            echo "has_secret=\${SECRET:+yes}" >> "$WFE_OUTPUT"
         outputs: [artifact, has_secret]
       - name: narrow
         inputs:
           - { name: target, path: .outputs.artifact }
           - { name: mode, value: fast }
-        config: { run: 'echo "##wfe[output seen=$TARGET/$MODE/\${ENV:-none}]"' }
+        config: { run: 'echo "seen=$TARGET/$MODE/\${STAGE:-none}" >> "$WFE_OUTPUT"' }
         outputs: [seen]
       - name: script
         type: deno
@@ -42,15 +43,14 @@ describe('registered step bodies', () => {
   const chunks: StepOutputEvent[] = [];
   const loaded = parseWorkflows(text, { file: 'inline.yaml', executor: { onOutput: (e) => chunks.push(e) } });
 
-  it('a shell step merges its markers and stdout/stderr into the data', async () => {
-    const { data } = await runStep(loaded, 'parent', 'build', { data: { env: 'prod', secret: 'x' } });
-    expect(data).toMatchObject({ env: 'prod', artifact: 'app-prod.tgz', has_secret: 'yes', 'build.stderr': '' });
-    expect(data['build.stdout']).toContain('##wfe[output artifact=app-prod.tgz]');
+  it('a shell step merges its $WFE_OUTPUT and stdout/stderr into the data', async () => {
+    const { data } = await runStep(loaded, 'parent', 'build', { data: { stage: 'prod', secret: 'x' } });
+    expect(data).toMatchObject({ stage: 'prod', artifact: 'app-prod.tgz', has_secret: 'yes', 'build.stderr': '', 'build.stdout': 'building for prod\n' });
     expect(chunks.some((c) => c.stepName === 'build' && c.stream === 'stdout' && c.workflowId === 'parent' && c.instanceId === 'inst-1')).toBe(true);
   });
 
   it('a step with inputs sees only them', async () => {
-    const { data } = await runStep(loaded, 'parent', 'narrow', { data: { env: 'prod', artifact: 'a.tgz' } });
+    const { data } = await runStep(loaded, 'parent', 'narrow', { data: { stage: 'prod', artifact: 'a.tgz' } });
     expect(data.seen).toBe('a.tgz/fast/none');
   });
 
