@@ -3,7 +3,7 @@
  * The root export: the builder, the host, the event model and the pure core.
  * Stores live in subpaths: `wfe/sqlite` (the default), `wfe/postgres`, `wfe/redis`, `wfe/memory`.
  */
-export { workflow, WorkflowBuilder, StepBuilder, ParallelBuilder, DecideBuilder, type BuiltWorkflow, type WhenBuilder, type WhenPredicate, type Value, type Branch, type RetryOptions } from './domain/builder.js';
+export { workflow, WorkflowBuilder, StepBuilder, ParallelBuilder, DecideBuilder, type BuiltWorkflow, type WhenBuilder, type WhenPredicate, type Value, type Branch, type RetryOptions, type ForEachOptions } from './domain/builder.js';
 export { Result, CHILD_ENDED_EVENT, type StepContext, type StepResult, type StepFn, type StepBody, type StepBodyClass, type FunctionRegistry, type RegisteredFunction, type ChildWorkflows } from './domain/step-api.js';
 export type { WorkflowDefinition, StepDef, StepKind, ErrorBehavior, Outcome, StepParams, Dyn } from './domain/definition.js';
 export type { WorkflowEvent, WorkflowEventType, DataPatch, NewPointer, ChainLink, ChainThen } from './domain/events.js';

@@ -18,6 +18,10 @@ type Body<T> = StepFn<T> | StepBodyClass<T> | { readonly name: string; readonly 
 export type Value<T, V> = V | ((data: T, ctx: StepContext<T>) => V);
 /** A branch: given a builder, add its steps. */
 export type Branch<T> = (b: WorkflowBuilder<T>) => StepBuilder<T>;
+/** `forEach` options: `sequential` runs the items one after another (a constant, or from the data at run time). */
+export interface ForEachOptions<T> {
+  readonly sequential?: boolean | ((data: T, ctx: StepContext<T>) => boolean);
+}
 /** A predicate of the outcome a step recorded (null without one), the data and the context. */
 export type WhenPredicate<T> = (outcome: Json, data: T, ctx: StepContext<T>) => boolean;
 
@@ -145,7 +149,7 @@ export class WorkflowBuilder<T> {
   whileDo(condition: (data: T, ctx: StepContext<T>) => boolean, branch: Branch<T>): StepBuilder<T> {
     return this.start().whileDo(condition, branch);
   }
-  forEach<I extends Json>(collection: (data: T, ctx: StepContext<T>) => readonly I[], branch: Branch<T>, options?: { sequential?: boolean }): StepBuilder<T> {
+  forEach<I extends Json>(collection: (data: T, ctx: StepContext<T>) => readonly I[], branch: Branch<T>, options?: ForEachOptions<T>): StepBuilder<T> {
     return this.start().forEach(collection, branch, options);
   }
   decide(expression: (data: T, ctx: StepContext<T>) => Json, name?: string): DecideBuilder<T> {
@@ -160,10 +164,10 @@ export class WorkflowBuilder<T> {
   schedule(interval: Value<T, number>, branch: Branch<T>): StepBuilder<T> {
     return this.start().schedule(interval, branch);
   }
-  recur(interval: Value<T, number>, until: (data: T) => boolean, branch: Branch<T>): StepBuilder<T> {
+  recur(interval: Value<T, number>, until: (data: T, ctx: StepContext<T>) => boolean, branch: Branch<T>): StepBuilder<T> {
     return this.start().recur(interval, until, branch);
   }
-  activity(activityName: Value<T, string>, parameters?: (data: T) => Json): StepBuilder<T> {
+  activity(activityName: Value<T, string>, parameters?: (data: T, ctx: StepContext<T>) => Json): StepBuilder<T> {
     return this.start().activity(activityName, parameters);
   }
 
@@ -315,7 +319,7 @@ export class StepBuilder<T> {
   }
 
   /** Skip this step (the flow goes on) unless the predicate holds. */
-  runIf(predicate: (data: T) => boolean): this {
+  runIf(predicate: (data: T, ctx: StepContext<T>) => boolean): this {
     this.at().when = this.asm.fn(this.at(), 'when', predicate as never);
     return this;
   }
@@ -350,10 +354,20 @@ export class StepBuilder<T> {
     return b;
   }
 
-  /** Run the branch for each item (`ctx.item`): all at once by default, one after another with `sequential`. */
-  forEach<I extends Json>(collection: (data: T, ctx: StepContext<T>) => readonly I[], branch: Branch<T>, options: { sequential?: boolean } = {}): StepBuilder<T> {
+  /**
+   * Run the branch for each item (`ctx.item`): all at once by default, one after another with
+   * `sequential` (a constant, or decided from the data when the loop starts, as workflow-core's
+   * `runParallel`).
+   */
+  forEach<I extends Json>(collection: (data: T, ctx: StepContext<T>) => readonly I[], branch: Branch<T>, options: ForEachOptions<T> = {}): StepBuilder<T> {
     const b = this.thenContainer('forEach', 'forEach', [branch]);
-    b.at().params = { collection: this.asm.fn(b.at(), 'collection', collection as never), ...(options.sequential ? { sequential: true } : {}) };
+    const s = b.at();
+    const { sequential } = options;
+    s.params = {
+      collection: this.asm.fn(s, 'collection', collection as never),
+      ...(sequential === true ? { sequential: true } : {}),
+      ...(typeof sequential === 'function' ? { sequentialIf: this.asm.fn(s, 'sequential', sequential as never) } : {}),
+    };
     return b;
   }
 
@@ -433,14 +447,14 @@ export class StepBuilder<T> {
   }
 
   /** Every `interval` ms, run the branch until `until` holds; the steps after this one start at once. */
-  recur(interval: Value<T, number>, until: (data: T) => boolean, branch: Branch<T>): StepBuilder<T> {
+  recur(interval: Value<T, number>, until: (data: T, ctx: StepContext<T>) => boolean, branch: Branch<T>): StepBuilder<T> {
     const b = this.thenContainer('recur', 'recur', [branch]);
     b.at().params = { interval: this.asm.dyn(b.at(), 'interval', interval), until: this.asm.fn(b.at(), 'until', until as never) };
     return b;
   }
 
   /** A task done by an external worker (`host.activities`); its result is the step's output. */
-  activity(activityName: Value<T, string>, parameters?: (data: T) => Json): StepBuilder<T> {
+  activity(activityName: Value<T, string>, parameters?: (data: T, ctx: StepContext<T>) => Json): StepBuilder<T> {
     const b = this.next('activity', `activity ${typeof activityName === 'string' ? activityName : ''}`.trim());
     const s = b.at();
     s.params = { activityName: this.asm.dyn(s, 'activityName', activityName), ...(parameters ? { parameters: this.asm.fn(s, 'parameters', parameters as never) } : {}) };

@@ -17,8 +17,8 @@ export type Execution =
   | { readonly kind: 'skipped'; readonly reason: string }
   /** if / while: the condition; recur: the `until` condition. */
   | { readonly kind: 'condition'; readonly value: boolean }
-  /** forEach: the collection. */
-  | { readonly kind: 'collection'; readonly items: readonly Json[] }
+  /** forEach: the collection, and whether to run it item after item (absent: the definition's `sequential`). */
+  | { readonly kind: 'collection'; readonly items: readonly Json[]; readonly sequential?: boolean }
   /**
    * sequence / parallel / saga, and schedule when its timer is due. switch: `matched` lists the
    * indexes of the predicate cases that held (value cases are matched by `decide`).

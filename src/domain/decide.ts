@@ -238,7 +238,7 @@ class Session {
       case 'condition':
         return this.condition(p, step, x.value);
       case 'collection':
-        return this.collection(p, step, x.items);
+        return this.collection(p, step, x.items, x.sequential ?? step.params?.sequential === true);
       case 'interval': {
         // schedule / recur run beside the steps that follow them: successors start now.
         this.follow(p, undefined, []);
@@ -297,10 +297,10 @@ class Session {
     this.complete(p.id, undefined, [], undefined);
   }
 
-  private collection(p: ExecutionPointer, step: StepDef, items: readonly Json[]): void {
+  private collection(p: ExecutionPointer, step: StepDef, items: readonly Json[], sequential: boolean): void {
     if (step.kind !== 'forEach') reject('INVALID_COMMAND', `step ${step.name} (${step.kind}) takes no collection`);
     if (items.length === 0) return this.complete(p.id, undefined, [], undefined);
-    if (step.params?.sequential) {
+    if (sequential) {
       return this.branches(p, step, [{ item: items[0] ?? null, hasItem: true }], { items: [...items], index: 0 });
     }
     this.branches(p, step, items.map((item) => ({ item, hasItem: true })));
@@ -375,8 +375,9 @@ class Session {
         this.emit({ type: 'BranchCompleted', pointerId: c.id });
         return this.complete(c.id, undefined, [], undefined, false);
       case 'forEach': {
-        const pd = c.persistenceData as { items: Json[]; index: number } | undefined;
-        if (step.params?.sequential && pd && pd.index + 1 < pd.items.length) {
+        // Only a sequential loop records its collection (however that was decided).
+        const pd = c.persistenceData as { items?: Json[]; index: number } | undefined;
+        if (pd?.items && pd.index + 1 < pd.items.length) {
           // The collection was recorded once, when the loop started: from then on only the index.
           const index = pd.index + 1;
           const item = plain(pd.items[index]) ?? null;

@@ -70,6 +70,8 @@ export interface StepParams {
   readonly collection?: string;
   /** forEach: run items one after another instead of all at once (the default). */
   readonly sequential?: boolean;
+  /** forEach: named `(data, ctx) => boolean` deciding `sequential` from the data when the loop starts. */
+  readonly sequentialIf?: string;
   /** decide: the value matched against the outcomes (absent: null, for predicate branches only). */
   readonly expression?: string;
   /** switch: one case per child, in the same order. */

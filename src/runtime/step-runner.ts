@@ -55,7 +55,8 @@ export async function runPointer(
         if (!Array.isArray(items)) throw new WfeError('INVALID_COMMAND', `forEach ${step.name}: the collection is not an array`);
         const bad = findNonJson(items);
         if (bad) throw new WfeError('NOT_SERIALISABLE', `forEach ${step.name}: the collection is not JSON at ${bad}`);
-        return { kind: 'collection', items: items as Json[] };
+        if (!step.params?.sequentialIf) return { kind: 'collection', items: items as Json[] };
+        return { kind: 'collection', items: items as Json[], sequential: Boolean(fns.call(step.params.sequentialIf, state.data, base)) };
       }
       case 'sequence':
       case 'parallel':
