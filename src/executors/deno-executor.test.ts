@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWfeError } from '../domain/errors.js';
+import { workflowSchema } from '../yaml/schema-check.js';
 import { resolveDenoBinary } from './deno-binary.js';
 import { runDenoStep, type DenoStepConfig } from './deno-executor.js';
+import { PERMISSION_NAMES } from './deno-permissions.js';
+
+const schemaPermissions = (workflowSchema() as { definitions: { denoConfig: { properties: { permissions: { properties: Record<string, unknown> } } } } }).definitions.denoConfig.properties.permissions.properties;
 
 const dir = mkdtempSync(join(tmpdir(), 'wfe-deno-test-'));
 const secret = join(dir, 'secret.json');
@@ -68,6 +72,37 @@ describe('deno steps', () => {
   });
 });
 
+describe('deno memory limit', () => {
+  it('a heap bomb stops at the limit with a clear error', async () => {
+    const err = await failure({ script: 'const a = []; for (;;) a.push(new Array(1e6).fill(1));', memory_limit: '128MB', timeout: '60s' });
+    expect(isWfeError(err, 'EXECUTOR_FAILED')).toBe(true);
+    expect(err.message).toBe("step 'd' exceeded its memory limit (128 MB); raise it with config.memory_limit");
+    expect(err.details.memoryLimitMb).toBe(128);
+  });
+
+  it('an ArrayBuffer bomb (outside V8\'s heap) stops at the OS limit', async () => {
+    const err = await failure({
+      script: 'const a = []; for (let i = 0; i < 64; i++) { a.push(new Uint8Array(64 * 1024 * 1024).fill(1)); } output("reached", a.length * 64);',
+      memory_limit: 256,
+      timeout: '60s',
+    });
+    expect(err.message).toBe("step 'd' exceeded its memory limit (256 MB); raise it with config.memory_limit");
+  });
+
+  it('the default is 512 MB, and the host may change it', async () => {
+    const script = 'const a = []; for (let i = 0; i < 12; i++) a.push(new Uint8Array(64 * 1024 * 1024).fill(1)); output("mb", a.length * 64);';
+    const err = await failure({ script, timeout: '60s' });
+    expect(err.message).toContain('exceeded its memory limit (512 MB)');
+    const out = await runDenoStep({ stepName: 'd', config: { script, timeout: '60s' }, data: {}, baseDir: dir, memoryLimitMb: 1536 });
+    expect(out.mb).toBe(768);
+  });
+
+  it('a bad memory_limit is refused', async () => {
+    const err = await failure({ script: '1', memory_limit: 'lots' });
+    expect(err.message).toMatch(/bad memory_limit "lots"/);
+  });
+});
+
 describe('deno permissions: denied unless granted', () => {
   it.each<[string, DenoStepConfig, string]>([
     ['net', { script: `await fetch("http://127.0.0.1:PORT/")` }, 'net'],
@@ -78,12 +113,29 @@ describe('deno permissions: denied unless granted', () => {
     ['run', { script: 'new Deno.Command("echo").outputSync()' }, 'run'],
     ['remote import', { script: 'await import("https://deno.land/std/version.ts")' }, 'dynamic_import'],
     ['local file import', { script: `await import(${JSON.stringify(secret)}, { with: { type: "json" } })` }, 'read'],
+    ['the whole environment', { script: 'Deno.env.toObject()' }, 'env'],
+    ['npm: import (dynamic)', { script: 'await import("npm:left-pad")' }, 'dynamic_import'],
+    ['npm: import (static)', { script: 'import pad from "npm:left-pad"; console.log(pad)' }, 'dynamic_import'],
+    ['jsr: import', { script: 'await import("jsr:@std/path")' }, 'dynamic_import'],
+    ['FFI', { script: 'Deno.dlopen("libc.so.6", {})' }, 'ffi'],
+    ['hostname()', { script: 'Deno.hostname()' }, 'sys'],
   ])('%s', async (_label, config, permission) => {
     const script = config.script!.replace('PORT', String(port));
     const err = await failure({ ...config, script });
     expect(isWfeError(err, 'EXECUTOR_FAILED')).toBe(true);
     expect(err.details.permission).toBe(permission);
     expect(err.message).toContain(`permissions.${permission}`);
+    // The key the message names exists in the published schema.
+    expect(Object.keys(schemaPermissions)).toContain(permission);
+  });
+
+  it('every permission a refusal can name is a key of the schema, and the reverse', () => {
+    expect(Object.keys(schemaPermissions).sort()).toEqual([...PERMISSION_NAMES].sort());
+  });
+
+  it('grants sys', async () => {
+    const out = await deno({ script: 'output("host", typeof Deno.hostname())', permissions: { sys: ['hostname'] } });
+    expect(out.host).toBe('string');
   });
 
   it('a write outside the granted paths is still denied', async () => {

@@ -9,6 +9,7 @@ import { resolveDenoBinary } from './deno-binary.js';
 import { findDenial, importMap, permissionFlags, type DenoPermissions } from './deno-permissions.js';
 import { denoPrelude } from './deno-prelude.js';
 import { parseDuration } from './duration.js';
+import { memoryLimitOf, ranOutOfMemory, withDataLimit } from './memory-limit.js';
 import { runProcess, type OutputStream } from './run-process.js';
 import { failIfUnsuccessful } from './shell-executor.js';
 
@@ -23,6 +24,8 @@ export interface DenoStepConfig {
   readonly env?: Readonly<Record<string, string | number | boolean>>;
   /** Hard limit: the process is killed (SIGKILL), even in a synchronous infinite loop. */
   readonly timeout?: string | number;
+  /** `512MB`, `1GB`, or a number of MB: V8's heap limit and an OS limit on all allocations. Default 512 MB. */
+  readonly memory_limit?: string | number;
 }
 
 /** One execution of a Deno step. */
@@ -36,6 +39,8 @@ export interface DenoStepRequest {
   readonly tailBytes?: number;
   /** The Deno binary; default: from the `deno` npm package. */
   readonly denoBinary?: string;
+  /** Memory limit in MB for steps without `memory_limit`. Default 512. */
+  readonly memoryLimitMb?: number;
   readonly onOutput?: (stream: OutputStream, chunk: Buffer) => void;
 }
 
@@ -67,6 +72,7 @@ export async function runDenoStep(request: DenoStepRequest): Promise<Record<stri
   if (config.timeout !== undefined && timeoutMs === undefined) {
     throw new WfeError('EXECUTOR_FAILED', `step '${stepName}': bad timeout ${JSON.stringify(config.timeout)}`);
   }
+  const memoryMb = memoryLimitOf(stepName, config.memory_limit, request.memoryLimitMb);
   const runDir = join(root(), `run-${process.pid}-${++runCounter}`);
   await mkdir(runDir, { recursive: true });
   try {
@@ -82,12 +88,14 @@ export async function runDenoStep(request: DenoStepRequest): Promise<Record<stri
     await writeFile(join(runDir, 'import-map.json'), JSON.stringify(importMap(perms, allowedDirs, baseDir)));
     const args = [
       'run', '--quiet', '--no-prompt', '--no-config', '--no-lock', `--import-map=${join(runDir, 'import-map.json')}`,
+      `--v8-flags=--max-old-space-size=${memoryMb}`,
       ...permissionFlags(perms, { baseDir, privateWrite: outFile }),
       join(runDir, 'main.js'),
     ];
+    const limited = withDataLimit(deno, args, memoryMb);
     const result = await runProcess({
-      command: deno,
-      args,
+      command: limited.command,
+      args: limited.args,
       cwd: baseDir,
       env: denoEnv(config.env),
       timeoutMs,
@@ -99,6 +107,11 @@ export async function runDenoStep(request: DenoStepRequest): Promise<Record<stri
     const stdout = result.stdout.toString();
     const stderr = result.stderr.toString();
     if (!result.timedOut && !result.aborted && result.exitCode !== 0) {
+      if (ranOutOfMemory(stderr, result.signal)) {
+        throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' exceeded its memory limit (${memoryMb} MB); raise it with config.memory_limit`, {
+          memoryLimitMb: memoryMb, exitCode: result.exitCode, signal: result.signal, stdout, stderr: stderr.slice(-4000),
+        });
+      }
       const denial = findDenial(stderr);
       if (denial) {
         throw new WfeError('EXECUTOR_FAILED', `step '${stepName}' was ${denial.message}`, {

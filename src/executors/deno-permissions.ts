@@ -13,6 +13,10 @@ export interface DenoPermissions {
   readonly run?: PermissionGrant;
   /** Remote module imports (static or dynamic, `https:`, `npm:`, `jsr:`), from these hosts or all. */
   readonly dynamic_import?: PermissionGrant;
+  /** System information (`Deno.hostname()`, `osRelease`, `loadavg`, …): all, or these APIs. */
+  readonly sys?: PermissionGrant;
+  /** Native libraries through FFI (`Deno.dlopen`): all, or these library paths. Grants native code: everything. */
+  readonly ffi?: PermissionGrant;
 }
 
 /** A permission a Deno step can be granted. */
@@ -37,6 +41,8 @@ export function permissionFlags(perms: DenoPermissions, options: { baseDir: stri
     ...flag('write', paths(perms.write), perms.write === true ? [] : [options.privateWrite]),
     ...flag('env', perms.env),
     ...flag('run', perms.run),
+    ...flag('sys', perms.sys),
+    ...flag('ffi', paths(perms.ffi)),
   ];
   if (perms.dynamic_import) flags.push(...flag('import', perms.dynamic_import));
   else flags.push('--no-remote', '--no-npm');
@@ -66,15 +72,24 @@ export function importMap(perms: DenoPermissions, allowedDirs: readonly string[]
 }
 
 const FLAG_TO_PERMISSION: Record<string, PermissionName> = {
-  net: 'net', read: 'read', write: 'write', env: 'env', run: 'run', import: 'dynamic_import',
+  net: 'net', read: 'read', write: 'write', env: 'env', run: 'run', import: 'dynamic_import', sys: 'sys', ffi: 'ffi',
 };
+
+/** Every permission key a denial can name (the schema's `permissions` has each). */
+export const PERMISSION_NAMES: readonly PermissionName[] = ['net', 'read', 'write', 'env', 'run', 'dynamic_import', 'sys', 'ffi'];
 
 /** A permission denial found in Deno's stderr, if any. */
 export function findDenial(stderr: string): { permission: PermissionName; target: string; message: string } | undefined {
-  const m = /Requires (\w+) access to (.+?), run again with the --allow-(\w+) flag/.exec(stderr);
+  const m = /Requires (\w+) access(?: to (.+?))?, run again with the --allow-(\w+) flag/.exec(stderr);
   if (m) {
-    const permission = FLAG_TO_PERMISSION[m[3]!] ?? (m[1] as PermissionName);
-    return { permission, target: m[2]!, message: `denied ${m[1]} access to ${m[2]} (grant it with permissions.${permission})` };
+    const permission = FLAG_TO_PERMISSION[m[3]!] ?? 'run';
+    const target = m[2] ?? `all ${m[1] === 'env' ? 'variables' : m[1]}`;
+    const hint = m[2] ? '' : permission === 'env' ? ' with true' : '';
+    return { permission, target, message: `denied ${m[1]} access to ${target} (grant it with permissions.${permission}${hint})` };
+  }
+  if (/npm specifiers were requested; but --no-npm is specified|Importing npm packages is disabled/.test(stderr)) {
+    const spec = /(npm:[^"'\s)]+)/.exec(stderr)?.[1] ?? 'an npm: package';
+    return { permission: 'dynamic_import', target: spec, message: `denied import of ${spec} (grant it with permissions.dynamic_import)` };
   }
   if (/A remote specifier was requested: "([^"]+)", but --no-remote is specified|Importing npm packages is disabled/.test(stderr)) {
     const spec = /"([^"]+)"/.exec(stderr)?.[1] ?? 'a remote module';

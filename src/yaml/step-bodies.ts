@@ -22,6 +22,8 @@ export interface ExecutorOptions {
   readonly tailBytes?: number;
   /** The Deno binary; default: from the `deno` npm package. */
   readonly denoBinary?: string;
+  /** Memory limit (MB) of Deno steps without `memory_limit`. Default 512. */
+  readonly denoMemoryLimitMb?: number;
   /** Called with each chunk of step output as it arrives. */
   readonly onOutput?: (event: StepOutputEvent) => void;
 }
@@ -85,6 +87,7 @@ export function denoBody(at: BodyContext, config: DenoStepConfig): StepFn {
       baseDir: at.baseDir,
       tailBytes: at.executor.tailBytes,
       denoBinary: at.executor.denoBinary,
+      memoryLimitMb: at.executor.denoMemoryLimitMb,
       onOutput: streamTo(ctx, at),
     });
 }
