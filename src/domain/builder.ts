@@ -155,8 +155,8 @@ export class WorkflowBuilder<T> {
   decide(expression: (data: T, ctx: StepContext<T>) => Json, name?: string): DecideBuilder<T> {
     return this.start().decide(expression, name);
   }
-  waitFor(eventName: Value<T, string>, eventKey: Value<T, string>, effectiveDate?: Value<T, number>): StepBuilder<T> {
-    return this.start().waitFor(eventName, eventKey, effectiveDate);
+  waitFor(eventName: Value<T, string>, eventKey: Value<T, string>, effectiveDate?: Value<T, number>, options?: { timeout?: Value<T, number> }): StepBuilder<T> {
+    return this.start().waitFor(eventName, eventKey, effectiveDate, options);
   }
   delay(duration: Value<T, number>): StepBuilder<T> {
     return this.start().delay(duration);
@@ -420,14 +420,19 @@ export class StepBuilder<T> {
     return { do: (b: Branch<T>, l?: string) => block(b, l) };
   }
 
-  /** Wait for an external event with this name and key (effective at or after `effectiveDate`, default: any time). */
-  waitFor(eventName: Value<T, string>, eventKey: Value<T, string>, effectiveDate?: Value<T, number>): StepBuilder<T> {
+  /**
+   * Wait for an external event with this name and key (effective at or after `effectiveDate`,
+   * default: any time). With `timeout` (ms), the step fails with a `Timeout` error (handled by its
+   * `onError` like any failure) when no event has come that long after the wait began.
+   */
+  waitFor(eventName: Value<T, string>, eventKey: Value<T, string>, effectiveDate?: Value<T, number>, options: { timeout?: Value<T, number> } = {}): StepBuilder<T> {
     const b = this.next('waitFor', `waitFor ${typeof eventName === 'string' ? eventName : 'event'}`);
     const s = b.at();
     s.params = {
       eventName: this.asm.dyn(s, 'eventName', eventName),
       eventKey: this.asm.dyn(s, 'eventKey', eventKey),
       ...(effectiveDate !== undefined ? { effectiveDate: this.asm.dyn(s, 'effectiveDate', effectiveDate) } : {}),
+      ...(options.timeout !== undefined ? { timeout: this.asm.dyn(s, 'timeout', options.timeout) } : {}),
     };
     return b;
   }

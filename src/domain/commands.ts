@@ -12,7 +12,8 @@ export type Execution =
   | { readonly kind: 'failed'; readonly error: StepFailure }
   /** Run again at `dueAt` (delay, custom sleeps). */
   | { readonly kind: 'sleep'; readonly dueAt: number; readonly persistenceData?: Json }
-  | { readonly kind: 'wait'; readonly name: string; readonly key: string; readonly asOf: number; readonly activity?: { readonly name: string; readonly parameters: Json } }
+  /** Wait for an external event; with `timeoutAt`, the step runs again then if none came (and fails). */
+  | { readonly kind: 'wait'; readonly name: string; readonly key: string; readonly asOf: number; readonly timeoutAt?: number; readonly activity?: { readonly name: string; readonly parameters: Json } }
   /** `when` was false. */
   | { readonly kind: 'skipped'; readonly reason: string }
   /** if / while: the condition; recur: the `until` condition. */

@@ -205,7 +205,7 @@ class Session {
   private execute(pointerId: number, attempt: number, startedAt: number, x: Execution): void {
     this.mustBeRunnable();
     const p = this.ptr(pointerId);
-    if (!p.active || !['pending', 'sleeping', 'running'].includes(p.status)) {
+    if (!p.active || !(['pending', 'sleeping', 'running'].includes(p.status) || waitTimedOut(p, this.now))) {
       reject('INVALID_STATE', `pointer ${p.id} is ${p.status}, not runnable`, { pointerId });
     }
     const step = this.step(p);
@@ -224,7 +224,7 @@ class Session {
         this.emit({ type: 'TimerScheduled', pointerId, dueAt: x.dueAt, ...(x.persistenceData !== undefined ? { persistenceData: x.persistenceData } : {}) });
         return;
       case 'wait':
-        this.emit({ type: 'EventAwaited', pointerId, eventName: x.name, eventKey: x.key, asOf: x.asOf, ...(x.activity ? { activity: x.activity } : {}) });
+        this.emit({ type: 'EventAwaited', pointerId, eventName: x.name, eventKey: x.key, asOf: x.asOf, ...(x.activity ? { activity: x.activity } : {}), ...(x.timeoutAt !== undefined ? { timeoutAt: x.timeoutAt } : {}) });
         return;
       case 'end': {
         const others = activeIds(this.d).filter((id) => id !== pointerId);
@@ -635,6 +635,11 @@ function handlerLinks(step: StepDef, draftScope: readonly number[]): ChainLink[]
   if (step.onFailure !== undefined) links.push({ stepId: step.onFailure, scope });
   if (step.ensure !== undefined) links.push({ stepId: step.ensure, scope });
   return links;
+}
+
+/** A wait whose timeout has passed with no event: it may run again (and fail). */
+function waitTimedOut(p: ExecutionPointer, now: number): boolean {
+  return p.status === 'waitingForEvent' && p.eventTimeoutAt !== undefined && p.eventTimeoutAt <= now;
 }
 
 /** interval × backoff^retryCount, capped at maxInterval. */

@@ -81,6 +81,8 @@ export interface StepParams {
   readonly eventKey?: Dyn<string>;
   /** waitFor: only events effective at or after this time (ms since epoch) count. */
   readonly effectiveDate?: Dyn<number>;
+  /** waitFor: fail with a `Timeout` error when no event has come this long (ms) after the wait began. */
+  readonly timeout?: Dyn<number>;
   /** delay (ms) */
   readonly duration?: Dyn<number>;
   /** schedule / recur (ms) */

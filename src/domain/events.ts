@@ -124,6 +124,8 @@ export interface EventAwaited extends Base<'EventAwaited'> {
   readonly asOf: number;
   /** Set when the wait is an activity for an external worker. */
   readonly activity?: { readonly name: string; readonly parameters: Json };
+  /** When no event has come by then (ms), the step runs again and fails with a `Timeout`. */
+  readonly timeoutAt?: number;
 }
 export interface EventReceived extends Base<'EventReceived'> {
   readonly pointerId: number;

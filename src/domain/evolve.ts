@@ -243,6 +243,8 @@ export function apply(d: MState, e: WorkflowEvent): void {
       p.eventName = e.eventName;
       p.eventKey = e.eventKey;
       p.eventAsOf = e.asOf;
+      if (e.timeoutAt !== undefined) p.eventTimeoutAt = e.timeoutAt;
+      else delete p.eventTimeoutAt;
       delete p.eventId;
       delete p.eventData;
       if (e.activity) p.activity = clone(e.activity as never);
@@ -251,6 +253,7 @@ export function apply(d: MState, e: WorkflowEvent): void {
     case 'EventReceived': {
       const p = ptr(d, e.pointerId);
       p.status = 'pending';
+      delete p.eventTimeoutAt;
       p.eventId = e.eventId;
       p.eventData = clone(e.eventData);
       d.consumed[consumedKey(p.stepId, e.eventId)] = true;

@@ -34,6 +34,8 @@ export interface ExecutionPointer {
   readonly eventName?: string;
   readonly eventKey?: string;
   readonly eventAsOf?: number;
+  /** A wait with a timeout: runnable again (to fail with `Timeout`) from this time, unless an event came. */
+  readonly eventTimeoutAt?: number;
   readonly eventData?: Json;
   readonly eventId?: string;
   readonly activity?: { readonly name: string; readonly parameters: Json };

@@ -90,12 +90,18 @@ export async function runPointer(
           const output = { eventData: p.eventData ?? null, eventName: p.eventName, eventKey: p.eventKey };
           return { kind: 'completed', patches: applyOutputs(step, fns, state, output, base) };
         }
+        if (p.status === 'waitingForEvent') {
+          // Runnable while waiting only because its timeout passed (an event would have been delivered first).
+          throw Object.assign(new Error(`${step.name}: no event ${p.eventName}/${p.eventKey} came in time`), { name: 'Timeout' });
+        }
         const params = step.params ?? {};
+        const timeout = params.timeout ? fns.dyn<number>(params.timeout, state.data, base) : undefined;
         return {
           kind: 'wait',
           name: fns.dyn<string>(params.eventName, state.data, base),
           key: String(fns.dyn<string>(params.eventKey, state.data, base)),
           asOf: params.effectiveDate ? fns.dyn<number>(params.effectiveDate, state.data, base) : 0,
+          ...(timeout !== undefined ? { timeoutAt: env.now + timeout } : {}),
         };
       }
       case 'activity': {
