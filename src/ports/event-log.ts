@@ -1,4 +1,6 @@
 import type { WorkflowEvent } from '../domain/events.js';
+import type { LogPosition } from '../log/position.js';
+import type { InlineWrites } from './inline-writes.js';
 
 /**
  * Who or what caused an event, recorded beside it (never inside the domain event).
@@ -8,6 +10,8 @@ export interface EventMeta {
   readonly actor?: string;
   readonly causationId?: string;
   readonly correlationId?: string;
+  /** Why a person or service acted (suspend, terminate, data change, fork...). */
+  readonly reason?: string;
 }
 
 /** An event as stored: the domain event plus the log's envelope. */
@@ -15,8 +19,8 @@ export interface StoredEvent {
   readonly streamId: string;
   /** 1, 2, 3... within the stream, gapless. */
   readonly version: number;
-  /** Position in the whole log, increasing (gaps allowed). */
-  readonly position: number;
+  /** Position in the whole log, increasing in append order (gaps allowed); opaque, see `comparePositions`. */
+  readonly position: LogPosition;
   /** When the log recorded it (ms since epoch). */
   readonly recordedAt: number;
   readonly event: WorkflowEvent;
@@ -33,10 +37,26 @@ export interface AppendRequest {
   readonly meta?: EventMeta;
   /** Fencing token of the caller's lease, when the log checks ownership. */
   readonly fence?: { readonly owner: string; readonly token: number };
+  /**
+   * Inline projections of this request's result (the instance index row, a snapshot, documents).
+   * A log that shares a transaction with those stores writes them in the append's own transaction
+   * (read-your-writes, no extra commit) and says so with `inlineWritten: true`; otherwise the caller
+   * writes them itself after the append. Never written when the request fails.
+   */
+  readonly inline?: InlineWrites;
 }
 
 export type AppendOutcome =
-  | { readonly ok: true; readonly streamId: string; readonly nextVersion: number; readonly lastPosition: number }
+  | {
+      readonly ok: true;
+      readonly streamId: string;
+      readonly nextVersion: number;
+      readonly lastPosition: LogPosition;
+      /** The hash of the stream's last event after this append. */
+      readonly lastHash: string;
+      /** True when the request's `inline` writes were committed with the events. */
+      readonly inlineWritten: boolean;
+    }
   | { readonly ok: false; readonly streamId: string; readonly reason: 'conflict'; readonly actualVersion: number }
   | { readonly ok: false; readonly streamId: string; readonly reason: 'fenced'; readonly detail: string };
 
@@ -53,8 +73,10 @@ export interface EventLog {
   appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** Events of one stream with `fromVersion <= version <= toVersion`, in order. */
   read(streamId: string, fromVersion?: number, toVersion?: number): Promise<StoredEvent[]>;
-  /** Events of all streams after `afterPosition`, in position order, at most `limit`. */
-  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Events of all streams after `after` (from the start when undefined), in position order, at most `limit`. */
+  readAll(after: LogPosition | undefined, limit: number): Promise<StoredEvent[]>;
+  /** The position of the last event in the log, undefined when it is empty. */
+  headPosition(): Promise<LogPosition | undefined>;
   /** The stream's current version (0 when it does not exist). */
   streamVersion(streamId: string): Promise<number>;
   /** Delete whole streams (purge): the only way events ever leave the log. Returns how many events went. */

@@ -1,7 +1,9 @@
+import type { DefinitionStore } from './definition-store.js';
 import type { EventLog } from './event-log.js';
 import type { ExternalEventStore } from './external-events.js';
 import type { InstanceIndex } from './instance-index.js';
 import type { LockProvider } from './lock.js';
+import type { ProjectionStore } from './projection-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -13,6 +15,8 @@ export interface Persistence {
   readonly lock: LockProvider;
   readonly events: ExternalEventStore;
   readonly instances: InstanceIndex;
+  readonly definitions: DefinitionStore;
+  readonly projections: ProjectionStore;
   /** Wakes idle hosts when work is enqueued elsewhere (LISTEN/NOTIFY, pub/sub); optional. */
   readonly wakeups?: WakeupChannel;
 }
