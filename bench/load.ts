@@ -52,7 +52,8 @@ async function main(report: Report): Promise<void> {
     }
     for (const [id, version] of [['snap-latest', latest], ['snap-worst', worst]] as const) {
       const state = fold(undefined, flat(whileLog(id, ITERATIONS)).slice(0, version));
-      await p.snapshots.save({ streamId: id, version, state: state as unknown as Json, schema: SNAPSHOT_SCHEMA });
+      const hash = (await p.log.read(id, version, version))[0]?.hash ?? '';
+      await p.snapshots.save({ streamId: id, version, hash, state: state as unknown as Json, schema: SNAPSHOT_SCHEMA });
     }
     report.note(`instance: a while loop of ${fmt(ITERATIONS)} iterations, ${fmt(n)} events, ${fmt(ITERATIONS + 3)} pointers; snapshots at versions ${latest} and ${worst} (snapshotEvery ${SNAPSHOT_EVERY})`);
 

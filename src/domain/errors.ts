@@ -24,7 +24,9 @@ export type WfeErrorCode =
   | 'TIMEOUT'
   | 'YAML_INVALID'
   | 'EXECUTOR_FAILED'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  | 'INVALID_QUERY'
+  | 'DEFINITION_CONFLICT';
 
 const BRAND = Symbol.for('wfe.error');
 

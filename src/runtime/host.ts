@@ -709,6 +709,14 @@ function summaryOf(s: InstanceState): InstanceSummary {
     createdAt: s.createdAt,
     ...(s.completedAt !== undefined ? { completedAt: s.completedAt } : {}),
     version: s.version,
+    // The search-document members stay empty until the instance-summary projection writes rows.
+    updatedAt: s.completedAt ?? s.createdAt,
+    ...(s.parentInstanceId !== undefined ? { parentInstanceId: s.parentInstanceId } : {}),
+    waiting: [],
+    sleeping: [],
+    failedSteps: [],
+    fields: {},
+    text: '',
   };
 }
 

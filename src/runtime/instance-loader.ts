@@ -57,6 +57,7 @@ export class InstanceLoader {
     const last = this.snapshotVersions.get(state.instanceId) ?? 0;
     if (state.version - last < this.snapshotEvery) return;
     this.snapshotVersions.set(state.instanceId, state.version);
-    await this.snapshots.save({ streamId: state.instanceId, version: state.version, state: state as unknown as Json, schema: SNAPSHOT_SCHEMA });
+    // hash: '' until the runtime passes the chain hash of the event at `version` (the host rewrite does).
+    await this.snapshots.save({ streamId: state.instanceId, version: state.version, hash: '', state: state as unknown as Json, schema: SNAPSHOT_SCHEMA });
   }
 }

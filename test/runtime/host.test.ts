@@ -187,7 +187,9 @@ describe('recovery', () => {
     const started = decide(wf.definition, EMPTY_STATE, { type: 'Start', instanceId: 'orphan', data: { log: [] } }, { now: 1 });
     if (E.isLeft(started)) throw started.left;
     await persistence.log.appendBatch([{ streamId: 'orphan', expectedVersion: 0, events: started.right.events }]);
-    await persistence.instances.upsert([{ instanceId: 'orphan', definitionId: 'lost', definitionVersion: 1, status: 'runnable', createdAt: 1, version: 2 }]);
+    await persistence.instances.upsert([
+      { instanceId: 'orphan', definitionId: 'lost', definitionVersion: 1, status: 'runnable', createdAt: 1, updatedAt: 1, version: 2, waiting: [], sleeping: [], failedSteps: [], fields: {}, text: '' },
+    ]);
     expect(await persistence.queue.nextDueAt()).toBeUndefined();
     const host = new WorkflowHost({ persistence, pollInterval: 10 });
     host.registerWorkflow(wf);

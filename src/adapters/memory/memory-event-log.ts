@@ -1,5 +1,8 @@
 import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import { positionOf, type LogPosition } from '../../log/position.js';
 import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
+import type { InlineWrites } from '../../ports/inline-writes.js';
+import { positionParam } from '../shared/numeric-position.js';
 import { assertAppendable, jsonCopy } from './assert-appendable.js';
 
 /** Why a fenced append is refused, or undefined when the fence is current. */
@@ -10,10 +13,15 @@ export interface MemoryEventLogOptions {
   readonly clock?: () => number;
   /** Checks `fence` on appends; without it fences are not checked. `createMemoryPersistence` wires its lock. */
   readonly checkFence?: FenceCheck;
+  /**
+   * Applies a successful request's inline writes synchronously with its append (the stores of the
+   * same memory persistence); without it, `inlineWritten` is false and the caller writes them.
+   */
+  readonly applyInline?: (writes: InlineWrites) => void;
 }
 
 /** First index in `all` (sorted by position) whose position is greater than `after`. */
-function firstAfter(all: readonly StoredEvent[], after: number): number {
+function firstAfter(all: readonly StoredEvent[], after: LogPosition): number {
   let lo = 0;
   let hi = all.length;
   while (lo < hi) {
@@ -30,6 +38,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const streams = new Map<string, StoredEvent[]>();
   let all: StoredEvent[] = [];
   let lastPosition = 0;
+  const applyInline = options.applyInline;
 
   const appendOne = (req: AppendRequest, recordedAt: number): AppendOutcome => {
     const { streamId } = req;
@@ -47,14 +56,23 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       const version = actualVersion + i + 1;
       const event = jsonCopy(e);
       const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
-      const stored: StoredEvent = { streamId, version, position: ++lastPosition, recordedAt, event, meta, hash };
+      const stored: StoredEvent = { streamId, version, position: positionOf(++lastPosition), recordedAt, event, meta, hash };
       stream.push(stored);
       all.push(stored);
       prev = hash;
     });
     if (stream.length > 0) streams.set(streamId, stream);
     const tail = stream[stream.length - 1];
-    return { ok: true, streamId, nextVersion: tail?.version ?? 0, lastPosition: tail?.position ?? 0 };
+    const inlineWritten = applyInline !== undefined;
+    if (applyInline && req.inline) applyInline(req.inline);
+    return {
+      ok: true,
+      streamId,
+      nextVersion: tail?.version ?? 0,
+      lastPosition: tail?.position ?? positionOf(0),
+      lastHash: tail?.hash ?? GENESIS_HASH,
+      inlineWritten,
+    };
   };
 
   return {
@@ -67,9 +85,13 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       const stream = streams.get(streamId) ?? [];
       return jsonCopy(stream.filter((e) => e.version >= fromVersion && e.version <= toVersion));
     },
-    async readAll(afterPosition, limit) {
-      const start = firstAfter(all, afterPosition);
+    async readAll(after, limit) {
+      positionParam(after); // refuses a position this log never made
+      const start = after === undefined ? 0 : firstAfter(all, after);
       return jsonCopy(all.slice(start, start + Math.max(0, limit)));
+    },
+    async headPosition() {
+      return all[all.length - 1]?.position;
     },
     async streamVersion(streamId) {
       const stream = streams.get(streamId);

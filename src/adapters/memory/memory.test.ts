@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
+  definitionStoreConformance,
   eventLogConformance,
   externalEventStoreConformance,
   fencedLogConformance,
   instanceIndexConformance,
   lockConformance,
   persistenceConformance,
+  projectionStoreConformance,
   snapshotStoreConformance,
   workQueueConformance,
-} from '../../../test/conformance/index.js';
+} from '../../testing/conformance/index.js';
 import {
+  createMemoryDefinitionStore,
   createMemoryEventLog,
   createMemoryExternalEventStore,
   createMemoryInstanceIndex,
   createMemoryLockProvider,
   createMemoryPersistence,
+  createMemoryProjectionStore,
   createMemorySnapshotStore,
   createMemoryWakeupChannel,
   createMemoryWorkQueue,
@@ -29,6 +33,8 @@ workQueueConformance('memory', async () => ({ port: createMemoryWorkQueue(), cle
 lockConformance('memory', async ({ clock }) => ({ port: createMemoryLockProvider({ clock: clock.now }), cleanup: noop }));
 externalEventStoreConformance('memory', async () => ({ port: createMemoryExternalEventStore(), cleanup: noop }));
 instanceIndexConformance('memory', async () => ({ port: createMemoryInstanceIndex(), cleanup: noop }));
+definitionStoreConformance('memory', async () => ({ port: createMemoryDefinitionStore(), cleanup: noop }));
+projectionStoreConformance('memory', async () => ({ port: createMemoryProjectionStore(), cleanup: noop }));
 fencedLogConformance('memory', async ({ clock }) => {
   const lock = createMemoryLockProvider({ clock: clock.now });
   const log = createMemoryEventLog({ clock: clock.now, checkFence: (s, f) => lock.fenceProblem(s, f) });
@@ -38,6 +44,7 @@ fencedLogConformance('memory', async ({ clock }) => {
 // ...and wired together.
 persistenceConformance('memory persistence', async ({ clock }) => ({ port: createMemoryPersistence({ clock: clock.now }), cleanup: noop }), {
   fencing: true,
+  inlineWrites: true,
 });
 
 describe('memory wakeup channel', () => {
@@ -52,12 +59,20 @@ describe('memory wakeup channel', () => {
   });
 });
 
-describe('memory event log without a fence check', () => {
+describe('memory event log on its own', () => {
   it('stores fenced appends unchecked', async () => {
     const log = createMemoryEventLog({ clock: () => 1 });
     const [out] = await log.appendBatch([
       { streamId: 's', expectedVersion: 0, events: [{ type: 'WorkflowResumed', v: 1, at: 1 }], fence: { owner: 'x', token: 9 } },
     ]);
     expect(out?.ok).toBe(true);
+  });
+
+  it('leaves inline writes to the caller (inlineWritten: false)', async () => {
+    const log = createMemoryEventLog({ clock: () => 1 });
+    const [out] = await log.appendBatch([
+      { streamId: 's', expectedVersion: 0, events: [{ type: 'WorkflowResumed', v: 1, at: 1 }], inline: { documents: [{ projection: 'p', key: 's', document: 1 }] } },
+    ]);
+    expect(out).toMatchObject({ ok: true, inlineWritten: false });
   });
 });

@@ -3,10 +3,12 @@ import type { EventLog } from '../../ports/event-log.js';
 import type { Persistence } from '../../ports/persistence.js';
 import { applyMigrations, checkSchemaVersion, type MigrationResult } from './migrate.js';
 import { openPgContext } from './open-pg-context.js';
+import { createPostgresDefinitionStore } from './postgres-definition-store.js';
 import { createPostgresEventLog, type AppendRetryOptions } from './postgres-event-log.js';
 import { createPostgresExternalEventStore } from './postgres-external-events.js';
 import { createPostgresInstanceIndex } from './postgres-instance-index.js';
 import { createPostgresLock } from './postgres-lock.js';
+import { createPostgresProjectionStore } from './postgres-projection-store.js';
 import { createPostgresSnapshotStore } from './postgres-snapshot-store.js';
 import { createPostgresWakeups, type PostgresWakeups } from './postgres-wakeups.js';
 import { createPostgresWorkQueue } from './postgres-work-queue.js';
@@ -46,8 +48,9 @@ export interface PostgresPersistence extends Persistence {
 
 /**
  * Connect to PostgreSQL, bring the schema up to date, and return every port of a host on it:
- * event log, snapshots, work queue, leases, external events, instance index and LISTEN/NOTIFY
- * wakeups. Throws `WfeError('STORE_UNAVAILABLE')` when the server cannot be reached or refuses the
+ * event log, snapshots, work queue, leases, external events, instance index, definitions,
+ * projection documents and LISTEN/NOTIFY wakeups. Appends write their inline projections in the
+ * append's transaction. Throws `WfeError('STORE_UNAVAILABLE')` when the server cannot be reached or refuses the
  * credentials (the message names user, host and database, never the password), and
  * `WfeError('SCHEMA_TOO_NEW')` when the schema was migrated by a newer wfe.
  */
@@ -64,7 +67,7 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
 
   const wakeups = createPostgresWakeups(ctx);
   // Each port's close() counts down; the last one ends the pool (a host may close port by port).
-  let open = 6;
+  let open = 7;
   let ended = false;
   const endPool = async (): Promise<void> => {
     if (ended || !owned) return;
@@ -90,6 +93,8 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
     lock: closing(createPostgresLock(ctx)),
     events: closing(createPostgresExternalEventStore(ctx)),
     instances: closing(createPostgresInstanceIndex(ctx)),
+    definitions: createPostgresDefinitionStore(ctx),
+    projections: closing(createPostgresProjectionStore(ctx)),
     wakeups: closing(wakeups),
     pool,
     schema: ctx.schemaName,
@@ -101,6 +106,7 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
         persistence.lock.close(),
         persistence.events.close(),
         persistence.instances.close(),
+        persistence.projections.close(),
         persistence.wakeups.close(),
       ]);
       await endPool();

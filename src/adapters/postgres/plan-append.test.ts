@@ -71,8 +71,17 @@ describe('planAppend', () => {
       ok: true,
       streamId: 's',
       nextVersion: 2,
-      lastPosition: 7,
+      lastPosition: '00000000000000000007',
+      lastHash: 'h',
+      inlineWritten: true,
     });
+  });
+
+  it('lists the requests that succeed, and leaves an empty request after a pending one to be answered after the insert', () => {
+    const p = plan([req('s', 0, 1), req('t', 5, 1), req('s', 1, 0)]);
+    expect(p.succeeded).toEqual([0, 2]);
+    expect(p.outcomes[2]).toBeUndefined();
+    expect(p.lastHashes.get(2)).toBe(p.lastHashes.get(0));
   });
 
   it('refuses events and meta that are not JSON', () => {

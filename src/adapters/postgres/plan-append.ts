@@ -3,6 +3,7 @@ import type { AppendOutcome, AppendRequest } from '../../ports/event-log.js';
 import { WfeError } from '../../domain/errors.js';
 import { findNonJson } from '../../domain/json.js';
 import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import { numericPosition } from '../shared/numeric-position.js';
 
 /** The last stored event of a stream, as read inside the append transaction. */
 export interface StreamHead {
@@ -30,11 +31,16 @@ export interface EventRows {
 
 /** What one attempt decided for each request before inserting. */
 export interface AppendPlan {
-  /** Decided outcomes; `undefined` where the request's rows are in `rows` (ok once inserted). */
+  /**
+   * Decided outcomes; `undefined` where the request succeeds once `rows` are inserted (its events
+   * are in `rows`, or it is empty and follows one that is) and its position is known only then.
+   */
   readonly outcomes: (AppendOutcome | undefined)[];
   readonly rows: EventRows;
-  /** Per request: the hash its last event gets, to recognise it after an ambiguous commit. */
+  /** Per successful request: the hash of its stream's last event after it (recognises it after an ambiguous commit). */
   readonly lastHashes: Map<number, string>;
+  /** Requests that succeed (in request order): their inline writes go into the same transaction. */
+  readonly succeeded: number[];
   /** Requests that look like a conflict but may be this batch, committed by an earlier attempt. */
   readonly maybeLanded: number[];
 }
@@ -89,6 +95,7 @@ export function planAppend(input: PlanInput): AppendPlan {
   const rows = empty();
   const lastHashes = new Map<number, string>();
   const maybeLanded: number[] = [];
+  const succeeded: number[] = [];
   requests.forEach((r, i) => {
     const head = heads.get(r.streamId) ?? { version: 0, hash: GENESIS_HASH, position: 0 };
     const conflict: AppendOutcome = { ok: false, streamId: r.streamId, reason: 'conflict', actualVersion: head.version };
@@ -107,8 +114,12 @@ export function planAppend(input: PlanInput): AppendPlan {
       outcomes[i] = conflict;
       return;
     }
+    succeeded.push(i);
     if (r.events.length === 0) {
-      outcomes[i] = { ok: true, streamId: r.streamId, nextVersion: head.version, lastPosition: head.position };
+      lastHashes.set(i, head.hash);
+      outcomes[i] = Number.isNaN(head.position)
+        ? undefined
+        : { ok: true, streamId: r.streamId, nextVersion: head.version, lastPosition: numericPosition(head.position), lastHash: head.hash, inlineWritten: true };
       return;
     }
     const meta = r.meta ?? {};
@@ -129,5 +140,5 @@ export function planAppend(input: PlanInput): AppendPlan {
     outcomes[i] = undefined;
     heads.set(r.streamId, { version: r.expectedVersion + r.events.length, hash: prev, position: Number.NaN });
   });
-  return { outcomes, rows, lastHashes, maybeLanded };
+  return { outcomes, rows, lastHashes, succeeded, maybeLanded };
 }

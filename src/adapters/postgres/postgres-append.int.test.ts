@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isWfeError } from '../../domain/errors.js';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendRequest, StoredEvent } from '../../ports/event-log.js';
+import type { LogPosition } from '../../log/position.js';
 import { verifyChain } from '../shared/hash-chain.js';
 import { createTestDatabase, describeWith, uniqueSuffix } from '../../../test/setup/integration.js';
 import { createPostgresPersistence, type PostgresPersistence } from './index.js';
@@ -90,7 +91,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       let writing = true;
       const seen: StoredEvent[] = [];
       const tail = (async () => {
-        let after = 0;
+        let after: LogPosition | undefined;
         for (;;) {
           const stillWriting = writing;
           const page = await reader.log.readAll(after, 50);
@@ -115,7 +116,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       );
       writing = false;
       await tail;
-      const all = await reader.log.readAll(0, 100_000);
+      const all = await reader.log.readAll(undefined, 100_000);
       expect(all).toHaveLength(appended);
       expect(seen.map((e) => e.position)).toEqual(all.map((e) => e.position));
       const shared = await reader.log.read('shared');
@@ -144,7 +145,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       await blocker.query('COMMIT');
       const outs = await pending;
       expect(outs.every((o) => o.ok && o.nextVersion === 3)).toBe(true);
-      const all = await p.log.readAll(0, 1000);
+      const all = await p.log.readAll(undefined, 1000);
       expect(all).toHaveLength(60);
       for (let i = 0; i < 20; i++) expect(verifyChain(await p.log.read(`k${i}`))).toBeUndefined();
     } finally {
@@ -167,7 +168,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       await blocker.query('COMMIT');
       expect(isWfeError(err, 'STORE_UNAVAILABLE')).toBe(true);
       expect((err as Error).message).not.toContain(new URL(url).password);
-      expect(await p.log.readAll(0, 100)).toEqual([]);
+      expect(await p.log.readAll(undefined, 100)).toEqual([]);
       // The pool recovers: the next append works.
       expect((await p.log.appendBatch([req('a', 0, 2)]))[0]?.ok).toBe(true);
     } finally {
@@ -191,8 +192,8 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       expect(outs[2]).toEqual({ ok: false, streamId: 'pre', reason: 'conflict', actualVersion: 2 });
       const x = await p.log.read('x');
       expect(x.map((e) => e.version)).toEqual([1, 2]);
-      expect((outs[0] as { lastPosition: number }).lastPosition).toBe(x[1]!.position);
-      expect(await p.log.readAll(0, 100)).toHaveLength(4);
+      expect((outs[0] as { lastPosition: string }).lastPosition).toBe(x[1]!.position);
+      expect(await p.log.readAll(undefined, 100)).toHaveLength(4);
       expect(verifyChain(await p.log.read('pre'))).toBeUndefined();
     } finally {
       await p.close();
@@ -217,7 +218,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       saboteur.unblock();
       expect((await stuck)[0]).toMatchObject({ ok: true, nextVersion: 2 });
       expect((await other.log.read('stuck')).map((e) => e.version)).toEqual([1, 2]);
-      expect(await other.log.readAll(0, 100)).toHaveLength(3);
+      expect(await other.log.readAll(undefined, 100)).toHaveLength(3);
     } finally {
       await Promise.all([stalled.close(), other.close()]);
       await pool.end();
@@ -234,7 +235,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       const outs = await p.log.appendBatch([req('y', 0, 3)]);
       expect(outs[0]).toMatchObject({ ok: true, nextVersion: 3 });
       expect((await p.log.read('y')).map((e) => e.version)).toEqual([1, 2, 3]);
-      expect(await p.log.readAll(0, 100)).toHaveLength(3);
+      expect(await p.log.readAll(undefined, 100)).toHaveLength(3);
     } finally {
       await p.close();
       await pool.end();

@@ -1,19 +1,29 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
+import type { DocumentWrite } from '../../ports/projection-store.js';
+import type { InstanceSummary } from '../../ports/instance-index.js';
+import type { Snapshot } from '../../ports/snapshot-store.js';
+import { numericPosition, positionParam } from '../shared/numeric-position.js';
+import { instanceLiterals, snapshotValues, splitDocumentWrites } from './instance-rows.js';
 import { ADVISORY_CLASS, inTransaction, num, run, statement, withClient, type PgContext } from './pg-context.js';
 import { assertJson, planAppend, type FenceRow, type StreamHead } from './plan-append.js';
 import { beginAppendSql } from './sql/begin-append.js';
 import { deleteIdleLeasesSql } from './sql/delete-idle-leases.js';
+import { deleteDocumentsSql } from './sql/delete-documents.js';
 import { deleteStreamsSql } from './sql/delete-streams.js';
+import { headPositionSql } from './sql/head-position.js';
 import { lockAppendsSql } from './sql/lock-appends.js';
 import { insertEventsSql } from './sql/insert-events.js';
+import { putDocumentsSql } from './sql/put-documents.js';
 import { readAllSql } from './sql/read-all.js';
 import { readEventAtSql } from './sql/read-event-at.js';
 import { readFencesSql } from './sql/read-fences.js';
 import { readHeadsSql } from './sql/read-heads.js';
 import { readStreamSql } from './sql/read-stream.js';
+import { saveSnapshotsSql } from './sql/save-snapshots.js';
 import { streamVersionSql } from './sql/stream-version.js';
+import { upsertInstancesSql } from './sql/upsert-instances.js';
 import { isConnectionError } from './store-error.js';
 import { intArray, textArray, type Quote } from './sql-literal.js';
 
@@ -43,7 +53,7 @@ interface EventRow {
 const toStored = (r: EventRow): StoredEvent => ({
   streamId: r.stream_id,
   version: r.version,
-  position: num(r.position),
+  position: numericPosition(r.position),
   recordedAt: num(r.recorded_at),
   event: r.event,
   meta: r.meta,
@@ -61,16 +71,69 @@ class AttemptFailed extends Error {
 }
 
 /**
+ * The statements writing the inline projections of the requests that succeed: at most one each for
+ * index rows, snapshots, document puts and document deletes, however many requests the batch has.
+ */
+function inlineStatements(schema: string, quote: Quote, requests: readonly AppendRequest[], succeeded: readonly number[]): string[] {
+  const rows: InstanceSummary[] = [];
+  const snapshots: Snapshot[] = [];
+  const documents: DocumentWrite[] = [];
+  for (const i of succeeded) {
+    const inline = requests[i]!.inline;
+    if (!inline) continue;
+    if (inline.instance) rows.push(inline.instance);
+    if (inline.snapshot) snapshots.push(inline.snapshot);
+    if (inline.documents) documents.push(...inline.documents);
+  }
+  const out: string[] = [];
+  if (rows.length > 0) out.push(upsertInstancesSql(schema, instanceLiterals(quote, rows)));
+  if (snapshots.length > 0) {
+    const [ids, versions, schemas, states, hashes] = snapshotValues(snapshots) as [string[], number[], number[], string[], string[]];
+    out.push(
+      saveSnapshotsSql(schema, {
+        ids: textArray(quote, ids, 'text'),
+        versions: intArray(versions, 'int'),
+        schemas: intArray(schemas, 'int'),
+        states: textArray(quote, states, 'json'),
+        hashes: textArray(quote, hashes, 'text'),
+      }),
+    );
+  }
+  const { puts, deletes } = splitDocumentWrites(documents);
+  if (puts.length > 0) {
+    out.push(
+      putDocumentsSql(schema, {
+        projections: textArray(quote, puts.map((w) => w.projection), 'text'),
+        keys: textArray(quote, puts.map((w) => w.key), 'text'),
+        documents: textArray(quote, puts.map((w) => JSON.stringify(w.document)), 'json'),
+      }),
+    );
+  }
+  if (deletes.length > 0) {
+    out.push(
+      deleteDocumentsSql(schema, {
+        projections: textArray(quote, deletes.map((w) => w.projection), 'text'),
+        keys: textArray(quote, deletes.map((w) => w.key), 'text'),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
  * The event log on PostgreSQL: one `events` table, `UNIQUE (stream_id, version)`, hash-chained.
  * `appendBatch` is one transaction for all requests (group commit); when the connection breaks it
  * retries on a new one, recognising its own events by their hashes if the lost COMMIT had in fact
- * succeeded, so a batch is never half-written and never written twice.
+ * succeeded, so a batch is never half-written and never written twice. The inline projections of
+ * the requests that succeed (index rows, snapshots, documents) are written by a few more statements
+ * in the same round trip as the insert and the COMMIT.
  */
 export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions = {}): EventLog {
   const st = {
     eventAt: statement(ctx, 'read-event-at', readEventAtSql),
     readStream: statement(ctx, 'read-stream', readStreamSql),
     readAll: statement(ctx, 'read-all', readAllSql),
+    head: statement(ctx, 'head-position', headPositionSql),
     version: statement(ctx, 'stream-version', streamVersionSql),
     deleteStreams: statement(ctx, 'delete-streams', deleteStreamsSql),
     deleteLeases: statement(ctx, 'delete-idle-leases', deleteIdleLeasesSql),
@@ -117,15 +180,17 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
           const v = r.expectedVersion + r.events.length;
           const row = found.rows.find((x) => x.stream_id === r.streamId && x.version === v);
           if (row && row.hash === earlier.get(i)) {
-            outcomes[i] = { ok: true, streamId: r.streamId, nextVersion: v, lastPosition: num(row.position) };
+            // Its inline writes were in that same committed transaction.
+            outcomes[i] = { ok: true, streamId: r.streamId, nextVersion: v, lastPosition: numericPosition(row.position), lastHash: row.hash, inlineWritten: true };
           }
         }
       }
-      const lastPositions = new Map<string, number>();
+      const lastPositions = new Map<string, string>();
       const r = plan.rows;
+      const inline = inlineStatements(ctx.schema, quote, requests, plan.succeeded);
       commitSent = true;
       if (r.streamIds.length > 0) {
-        // One round trip: insert and commit.
+        // One round trip: insert, inline projections and commit.
         const insert = insertEventsSql(ctx.schema, {
           streamIds: textArray(quote, r.streamIds, 'text'),
           versions: intArray(r.versions, 'int'),
@@ -135,17 +200,17 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
           metas: textArray(quote, r.metas, 'json'),
           hashes: textArray(quote, r.hashes, 'text'),
         });
-        const [inserted] = (await client.query(`${insert};\nCOMMIT`)) as unknown as QueryResult[];
-        for (const row of inserted?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, num(row.position));
+        const [inserted] = (await client.query([insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[];
+        for (const row of inserted?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
       } else {
-        await client.query('COMMIT');
+        await client.query([...inline, 'COMMIT'].join(';\n'));
       }
-      return requests.map((r, i) => {
+      return requests.map((r, i): AppendOutcome => {
         const o = outcomes[i];
-        if (o && !(o.ok && Number.isNaN(o.lastPosition))) return o;
+        if (o) return o;
         const nextVersion = r.expectedVersion + r.events.length;
-        const lastPosition = lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0;
-        return { ok: true, streamId: r.streamId, nextVersion, lastPosition };
+        const lastPosition = numericPosition(lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0);
+        return { ok: true, streamId: r.streamId, nextVersion, lastPosition, lastHash: plan.lastHashes.get(i)!, inlineWritten: true };
       });
     } catch (e) {
       if (!isConnectionError(e)) await client.query('ROLLBACK').catch(() => {});
@@ -183,9 +248,14 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
       return rows.map(toStored);
     },
 
-    async readAll(afterPosition, limit) {
-      const rows = await run<EventRow>(ctx, 'reading the log', st.readAll, [afterPosition, limit]);
+    async readAll(after, limit) {
+      const rows = await run<EventRow>(ctx, 'reading the log', st.readAll, [positionParam(after), Math.max(0, limit)]);
       return rows.map(toStored);
+    },
+
+    async headPosition() {
+      const [row] = await run<{ position: string | null }>(ctx, 'reading the log head', st.head, []);
+      return row?.position == null ? undefined : numericPosition(row.position);
     },
 
     async streamVersion(streamId) {

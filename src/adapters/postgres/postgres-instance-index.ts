@@ -1,54 +1,34 @@
 import type { WorkflowStatus } from '../../domain/state.js';
-import type { InstanceIndex, InstanceSummary } from '../../ports/instance-index.js';
-import { num, run, statement, type PgContext } from './pg-context.js';
+import type { InstanceIndex } from '../../ports/instance-index.js';
+import { pageOf, validateSearchQuery } from '../../projections/search-query.js';
+import { instanceValues, toSummary, type InstanceRow } from './instance-rows.js';
+import { run, withClient, statement, type PgContext } from './pg-context.js';
+import { countInstancesSql } from './sql/count-instances.js';
 import { getInstanceSql } from './sql/get-instance.js';
+import { listInstancesSql } from './sql/list-instances.js';
 import { queryInstancesSql } from './sql/query-instances.js';
 import { removeInstancesSql } from './sql/remove-instances.js';
-import { upsertInstancesSql } from './sql/upsert-instances.js';
+import { searchInstancesSql } from './sql/search-instances.js';
+import { upsertInstancesParamsSql } from './sql/upsert-instances.js';
 
-interface InstanceRow {
-  instance_id: string;
-  definition_id: string;
-  definition_version: number;
-  reference: string | null;
-  status: WorkflowStatus;
-  created_at: string;
-  completed_at: string | null;
-  version: number;
-}
-
-const toSummary = (r: InstanceRow): InstanceSummary => ({
-  instanceId: r.instance_id,
-  definitionId: r.definition_id,
-  definitionVersion: r.definition_version,
-  ...(r.reference !== null ? { reference: r.reference } : {}),
-  status: r.status,
-  createdAt: num(r.created_at),
-  ...(r.completed_at !== null ? { completedAt: num(r.completed_at) } : {}),
-  version: r.version,
-});
-
-/** The instance index on PostgreSQL: listing, search by status/definition/reference, and purge selection. */
+/**
+ * The instance index on PostgreSQL: the search document of each instance (JSON lists and fields in
+ * jsonb, a tsvector of wfe's tokens under a GIN index), listing for recovery and purge, and search
+ * with the semantics of `searchDocuments` (src/projections/search-query.ts).
+ */
 export function createPostgresInstanceIndex(ctx: PgContext): InstanceIndex {
   const st = {
-    upsert: statement(ctx, 'upsert-instances', upsertInstancesSql),
+    upsert: statement(ctx, 'upsert-instances', upsertInstancesParamsSql),
     get: statement(ctx, 'get-instance', getInstanceSql),
     query: statement(ctx, 'query-instances', queryInstancesSql),
+    list: statement(ctx, 'list-instances', listInstancesSql),
+    counts: statement(ctx, 'count-instances', countInstancesSql),
     remove: statement(ctx, 'remove-instances', removeInstancesSql),
   };
   return {
     async upsert(summaries) {
       if (summaries.length === 0) return;
-      await run(ctx, 'indexing instances', st.upsert, [
-        summaries.map((s) => s.instanceId),
-        summaries.map((s) => s.definitionId),
-        summaries.map((s) => s.definitionVersion),
-        summaries.map((s) => s.reference ?? null),
-        summaries.map((s) => s.status),
-        summaries.map((s) => s.createdAt),
-        summaries.map((s) => s.completedAt ?? null),
-        summaries.map((s) => s.version),
-      ]);
+      await run(ctx, 'indexing instances', st.upsert, instanceValues(summaries));
     },
     async get(instanceId) {
       const [row] = await run<InstanceRow>(ctx, 'reading an instance summary', st.get, [instanceId]);
@@ -64,6 +44,21 @@ export function createPostgresInstanceIndex(ctx: PgContext): InstanceIndex {
         q.limit ?? null,
         q.offset ?? 0,
       ]);
+      return rows.map(toSummary);
+    },
+    async search(q) {
+      const v = validateSearchQuery(q);
+      const { text, values } = searchInstancesSql(ctx.schema, v);
+      // Unnamed: the text varies with the criteria, and a plan per shape is what a prepared one would give.
+      const rows = await withClient(ctx, 'searching instances', async (c) => (await c.query<InstanceRow>({ text, values })).rows);
+      return pageOf(rows.map(toSummary), v);
+    },
+    async countByStatus() {
+      const rows = await run<{ definition_id: string; status: WorkflowStatus; count: number }>(ctx, 'counting instances', st.counts, []);
+      return rows.map((r) => ({ definitionId: r.definition_id, status: r.status, count: Number(r.count) }));
+    },
+    async list(afterInstanceId, limit) {
+      const rows = await run<InstanceRow>(ctx, 'listing instances', st.list, [afterInstanceId ?? null, Math.max(0, limit)]);
       return rows.map(toSummary);
     },
     async remove(instanceIds) {

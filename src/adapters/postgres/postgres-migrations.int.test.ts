@@ -20,6 +20,7 @@ describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
   afterAll(async () => {
     await pool.end();
   });
+  const ALL = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1);
   const versions = async (schema: string): Promise<number[]> =>
     (await pool.query(`SELECT version FROM "${schema}".migrations ORDER BY version`)).rows.map((r) => r.version);
 
@@ -29,10 +30,10 @@ describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
     expect(first.migrations).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
     const again = await createPostgresPersistence({ pool, schema });
     expect(again.migrations).toEqual({ from: POSTGRES_SCHEMA_VERSION, to: POSTGRES_SCHEMA_VERSION });
-    expect(await versions(schema)).toEqual([1, 2]);
+    expect(await versions(schema)).toEqual(ALL);
   });
 
-  it('upgrades a schema left at the previous version, keeping its events', async () => {
+  it('upgrades a schema left at the previous version, keeping its events, index rows and snapshots', async () => {
     const schema = `m_${uniqueSuffix()}`;
     const { ctx } = openPgContext({ pool, schema, clock: () => T });
     expect(await applyMigrations(ctx, POSTGRES_SCHEMA_VERSION - 1)).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION - 1 });
@@ -42,15 +43,35 @@ describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
       { streamId: 'b', expectedVersion: 0, events: [started('b')] },
     ]);
     expect(outs.every((o) => o.ok)).toBe(true);
-    expect(await pool.query(`SELECT to_regclass('"${schema}".queue') AS t`).then((r) => r.rows[0].t)).toBeNull();
+    expect(await pool.query(`SELECT to_regclass('"${schema}".definitions') AS t`).then((r) => r.rows[0].t)).toBeNull();
+    await pool.query(`INSERT INTO "${schema}".instances VALUES ('a', 'order', 2, 'ref-a', 'complete', ${T}, ${T + 5}, 1)`);
+    await pool.query(`INSERT INTO "${schema}".snapshots VALUES ('a', 1, 1, '{"x":1}')`);
 
     const p = await createPostgresPersistence({ pool, schema, clock: () => T + 1 });
     expect(p.migrations).toEqual({ from: POSTGRES_SCHEMA_VERSION - 1, to: POSTGRES_SCHEMA_VERSION });
-    expect(await versions(schema)).toEqual([1, 2]);
+    expect(await versions(schema)).toEqual(ALL);
+    expect(await p.instances.get('a')).toEqual({
+      instanceId: 'a',
+      definitionId: 'order',
+      definitionVersion: 2,
+      reference: 'ref-a',
+      status: 'complete',
+      createdAt: T,
+      updatedAt: T + 5,
+      completedAt: T + 5,
+      version: 1,
+      waiting: [],
+      sleeping: [],
+      failedSteps: [],
+      fields: {},
+      text: '',
+    });
+    expect(await p.snapshots.load('a')).toEqual({ streamId: 'a', version: 1, hash: '', schema: 1, state: { x: 1 } });
+    expect((await p.instances.search({ status: 'complete' })).items.map((s) => s.instanceId)).toEqual(['a']);
     const [more] = await p.log.appendBatch([{ streamId: 'a', expectedVersion: 1, events: [{ type: 'WorkflowCompleted', v: 1, at: T + 1 }] }]);
     expect(more?.ok).toBe(true);
     expect(verifyChain(await p.log.read('a'))).toBeUndefined();
-    expect((await p.log.readAll(0, 10)).map((e) => `${e.streamId}${e.version}`)).toEqual(['a1', 'b1', 'a2']);
+    expect((await p.log.readAll(undefined, 10)).map((e) => `${e.streamId}${e.version}`)).toEqual(['a1', 'b1', 'a2']);
     await p.queue.enqueue([{ instanceId: 'a', dueAt: T }]);
     expect(await p.queue.claim('h', T, 5, 1000)).toEqual(['a']);
   });
@@ -59,7 +80,7 @@ describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
     const schema = `m_${uniqueSuffix()}`;
     const all = await Promise.all(Array.from({ length: 6 }, () => createPostgresPersistence({ pool, schema })));
     expect(all.filter((p) => p.migrations.from === 0)).toHaveLength(1);
-    expect(await versions(schema)).toEqual([1, 2]);
+    expect(await versions(schema)).toEqual(ALL);
   });
 
   it('refuses a schema written by a newer wfe, changing nothing', async () => {
@@ -69,7 +90,7 @@ describeWith('postgres', 'PostgreSQL migrations', (adminUrl) => {
     const err = await createPostgresPersistence({ pool, schema }).catch((e: unknown) => e);
     expect(isWfeError(err, 'SCHEMA_TOO_NEW')).toBe(true);
     expect((err as Error).message).toContain(`version ${POSTGRES_SCHEMA_VERSION + 1}`);
-    expect(await versions(schema)).toEqual([1, 2, 3]);
+    expect(await versions(schema)).toEqual([...ALL, POSTGRES_SCHEMA_VERSION + 1]);
   });
 
   it('with migrate: false, checks the version without touching the schema', async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { persistenceConformance } from '../../../test/conformance/index.js';
+import { persistenceConformance } from '../../testing/conformance/index.js';
 import { createTestDatabase, describeWith, uniqueSuffix } from '../../../test/setup/integration.js';
 import { createPostgresPersistence } from './index.js';
 
@@ -27,6 +27,6 @@ describeWith('postgres', 'PostgreSQL persistence', (adminUrl) => {
         },
       };
     },
-    { fencing: true },
+    { fencing: true, inlineWrites: true },
   );
 });

@@ -24,17 +24,19 @@ describeWith('postgres', 'PostgreSQL purge support', (adminUrl) => {
     await pool.end();
   });
 
+  const base = { updatedAt: T, waiting: [], sleeping: [], failedSteps: [], fields: {}, text: '' };
+
   it('finds finished instances older than a date and removes them from every table, leaving the rest', async () => {
     const ids = ['old-done', 'old-terminated', 'new-done', 'running'];
     await p.log.appendBatch(ids.map((id) => ({ streamId: id, expectedVersion: 0, events: id === 'running' ? [started(id)] : [started(id), done] })));
     await p.instances.upsert([
-      { instanceId: 'old-done', definitionId: 'order', definitionVersion: 1, status: 'complete', createdAt: T, completedAt: T + DAY, version: 2 },
-      { instanceId: 'old-terminated', definitionId: 'order', definitionVersion: 1, status: 'terminated', createdAt: T, completedAt: T + 2 * DAY, version: 2 },
-      { instanceId: 'new-done', definitionId: 'order', definitionVersion: 1, status: 'complete', createdAt: T, completedAt: T + 30 * DAY, version: 2 },
-      { instanceId: 'running', definitionId: 'order', definitionVersion: 1, status: 'runnable', createdAt: T, version: 1 },
+      { ...base, instanceId: 'old-done', definitionId: 'order', definitionVersion: 1, status: 'complete', createdAt: T, completedAt: T + DAY, version: 2 },
+      { ...base, instanceId: 'old-terminated', definitionId: 'order', definitionVersion: 1, status: 'terminated', createdAt: T, completedAt: T + 2 * DAY, version: 2 },
+      { ...base, instanceId: 'new-done', definitionId: 'order', definitionVersion: 1, status: 'complete', createdAt: T, completedAt: T + 30 * DAY, version: 2 },
+      { ...base, instanceId: 'running', definitionId: 'order', definitionVersion: 1, status: 'runnable', createdAt: T, version: 1 },
     ]);
     for (const id of ids) {
-      await p.snapshots.save({ streamId: id, version: 1, schema: 1, state: { id } });
+      await p.snapshots.save({ streamId: id, version: 1, hash: 'h', schema: 1, state: { id } });
       await p.events.subscribe({ instanceId: id, pointerId: 1, name: 'paid', key: id, asOf: T });
     }
     await p.queue.enqueue(ids.map((id) => ({ instanceId: id, dueAt: T + 365 * DAY })));

@@ -18,3 +18,16 @@ export function intArray(values: readonly number[], type: 'int' | 'bigint'): str
   }
   return `ARRAY[${values.join(',')}]::${type}[]`;
 }
+
+/** `ARRAY[...]::type[]` of quoted strings or NULLs. Never used with an empty list. */
+export function nullableTextArray(quote: Quote, values: readonly (string | null)[], type: 'text' | 'json' | 'jsonb'): string {
+  return `ARRAY[${values.map((v) => (v === null ? 'NULL' : quote(v))).join(',')}]::${type}[]`;
+}
+
+/** `ARRAY[...]::type[]` of integers or NULLs, each checked to be one. */
+export function nullableIntArray(values: readonly (number | null)[], type: 'int' | 'bigint'): string {
+  for (const v of values) {
+    if (v !== null && !Number.isSafeInteger(v)) throw new WfeError('INVALID_COMMAND', `expected an integer, got ${v}`, { value: v });
+  }
+  return `ARRAY[${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}]::${type}[]`;
+}

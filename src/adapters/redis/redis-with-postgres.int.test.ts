@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { persistenceConformance } from '../../../test/conformance/index.js';
+import { persistenceConformance } from '../../testing/conformance/index.js';
 import { createTestDatabase, describeWith, dropRedisPrefix, uniqueSuffix } from '../../../test/setup/integration.js';
 import { createPostgresPersistence } from '../postgres/index.js';
 import { createRedisCoordination, withRedisCoordination } from './index.js';
@@ -37,7 +37,7 @@ describeWith('redis', 'PostgreSQL log with Redis coordination', (redisUrl) => {
           },
         };
       },
-      { fencing: true },
+      { fencing: true, inlineWrites: true },
     );
   });
 });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { lockConformance, workQueueConformance } from '../../../test/conformance/index.js';
+import { lockConformance, workQueueConformance } from '../../testing/conformance/index.js';
 import { describeWith, dropRedisPrefix, uniqueSuffix } from '../../../test/setup/integration.js';
 import { createRedisLock, createRedisWorkQueue } from './index.js';
 

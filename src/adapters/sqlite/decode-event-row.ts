@@ -1,6 +1,7 @@
 import { WfeError } from '../../domain/errors.js';
 import { EVENT_TYPES, type WorkflowEvent } from '../../domain/events.js';
 import type { EventMeta, StoredEvent } from '../../ports/event-log.js';
+import { numericPosition } from '../shared/numeric-position.js';
 
 /** A row of the `events` table. */
 export interface EventRow {
@@ -47,7 +48,7 @@ export function decodeEventRow(row: EventRow, path: string): StoredEvent {
   return {
     streamId: row.stream_id,
     version: row.version,
-    position: row.position,
+    position: numericPosition(row.position),
     recordedAt: row.recorded_at,
     event: event as unknown as WorkflowEvent,
     meta: meta as EventMeta,

@@ -86,6 +86,86 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX instances_reference ON instances (reference);
     `,
   },
+  {
+    version: 2,
+    name: 'read side: instance search documents, snapshot hashes, definitions, projections',
+    sql: `
+      -- The index row becomes the instance's search document. Rebuilt with an INTEGER PRIMARY KEY so
+      -- the full-text table can use it as its rowid (an implicit rowid may change on VACUUM).
+      CREATE TABLE instances_v2 (
+        row_id             INTEGER PRIMARY KEY,
+        instance_id        TEXT    NOT NULL UNIQUE,
+        definition_id      TEXT    NOT NULL,
+        definition_version INTEGER NOT NULL,
+        definition_hash    TEXT,
+        reference          TEXT,
+        parent_instance_id TEXT,
+        status             TEXT    NOT NULL,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        completed_at       INTEGER,
+        next_due_at        INTEGER,
+        version            INTEGER NOT NULL,
+        waiting            TEXT    NOT NULL DEFAULT '[]',
+        sleeping           TEXT    NOT NULL DEFAULT '[]',
+        failed_steps       TEXT    NOT NULL DEFAULT '[]',
+        error              TEXT,
+        fields             TEXT    NOT NULL DEFAULT '{}',
+        text               TEXT    NOT NULL DEFAULT '',
+        -- wfe's own tokens of text (tokenize in src/projections/search-query.ts), what FTS indexes.
+        search_text        TEXT    NOT NULL DEFAULT ''
+      );
+      INSERT INTO instances_v2 (instance_id, definition_id, definition_version, reference, status, created_at, updated_at, completed_at, version)
+        SELECT instance_id, definition_id, definition_version, reference, status, created_at, coalesce(completed_at, created_at), completed_at, version
+        FROM instances;
+      DROP TABLE instances;
+      ALTER TABLE instances_v2 RENAME TO instances;
+      CREATE INDEX instances_created ON instances (created_at, instance_id);
+      CREATE INDEX instances_updated ON instances (updated_at, instance_id);
+      CREATE INDEX instances_completed ON instances (completed_at, instance_id);
+      CREATE INDEX instances_status ON instances (status, created_at, instance_id);
+      CREATE INDEX instances_definition ON instances (definition_id, definition_version, created_at, instance_id);
+      CREATE INDEX instances_reference ON instances (reference);
+      CREATE VIRTUAL TABLE instances_fts USING fts5(
+        search_text, content = 'instances', content_rowid = 'row_id', tokenize = 'unicode61 remove_diacritics 0'
+      );
+      CREATE TRIGGER instances_fts_insert AFTER INSERT ON instances BEGIN
+        INSERT INTO instances_fts (rowid, search_text) VALUES (new.row_id, new.search_text);
+      END;
+      CREATE TRIGGER instances_fts_delete AFTER DELETE ON instances BEGIN
+        INSERT INTO instances_fts (instances_fts, rowid, search_text) VALUES ('delete', old.row_id, old.search_text);
+      END;
+      CREATE TRIGGER instances_fts_update AFTER UPDATE OF search_text ON instances BEGIN
+        INSERT INTO instances_fts (instances_fts, rowid, search_text) VALUES ('delete', old.row_id, old.search_text);
+        INSERT INTO instances_fts (rowid, search_text) VALUES (new.row_id, new.search_text);
+      END;
+      INSERT INTO instances_fts (instances_fts) VALUES ('rebuild');
+      -- The chain hash of the event a snapshot covers ('' for snapshots written before: refused on load).
+      ALTER TABLE snapshots ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+      CREATE TABLE definitions (
+        id            TEXT    NOT NULL,
+        version       INTEGER NOT NULL,
+        hash          TEXT    NOT NULL,
+        definition    TEXT    NOT NULL,
+        source        TEXT,
+        registered_at INTEGER NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      CREATE INDEX definitions_hash ON definitions (hash);
+      CREATE TABLE projection_documents (
+        projection TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        document   TEXT NOT NULL,
+        PRIMARY KEY (projection, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_checkpoints (
+        projection         TEXT    PRIMARY KEY,
+        projection_version INTEGER NOT NULL,
+        position           TEXT,
+        updated_at         INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

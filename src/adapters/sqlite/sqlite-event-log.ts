@@ -1,7 +1,9 @@
 import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
+import type { InlineWrites } from '../../ports/inline-writes.js';
 import { assertAppendable } from '../memory/assert-appendable.js';
 import type { FenceCheck } from '../memory/memory-event-log.js';
+import { numericPosition, positionParam } from '../shared/numeric-position.js';
 import { decodeEventRow, type EventRow } from './decode-event-row.js';
 import type { SqliteStore } from './open-sqlite-database.js';
 
@@ -14,6 +16,7 @@ const READ_STREAM = `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND versi
 const READ_ALL = `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
 const STREAM_VERSION = 'SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = ?';
 const DELETE_STREAM = 'DELETE FROM events WHERE stream_id = ?';
+const HEAD = 'SELECT max(position) AS p FROM events';
 
 export interface SqliteEventLogOptions {
   readonly clock: () => number;
@@ -23,12 +26,18 @@ export interface SqliteEventLogOptions {
   readonly checkFence?: FenceCheck;
   /** Closes the shared database when the last port lets go. */
   readonly onClose?: () => void;
+  /**
+   * Writes a successful request's inline projections inside the append's transaction (the index,
+   * snapshot and projection tables of the same file); without it `inlineWritten` is false.
+   */
+  readonly writeInline?: (writes: InlineWrites) => void;
 }
 
 /**
  * The event log on SQLite. `appendBatch` is one IMMEDIATE transaction: each request reads its
  * stream's last version and hash inside it (so other processes' appends are always seen), the
- * inserts chain hashes, and conflicts are outcomes. Only a store failure rolls the batch back.
+ * inserts chain hashes, and conflicts are outcomes. A successful request's inline writes go in the
+ * same transaction. Only a store failure rolls the batch back.
  */
 export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLogOptions): EventLog {
   const { db } = store;
@@ -71,7 +80,15 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       const row = store.statement('SELECT coalesce(max(position), 0) AS p FROM events WHERE stream_id = ?').get(streamId) as { p: number };
       lastPosition = row.p;
     }
-    return { ok: true, streamId, nextVersion: version, lastPosition };
+    if (options.writeInline && req.inline) options.writeInline(req.inline);
+    return {
+      ok: true,
+      streamId,
+      nextVersion: version,
+      lastPosition: numericPosition(lastPosition),
+      lastHash: prev,
+      inlineWritten: options.writeInline !== undefined,
+    };
   };
 
   const appendAll = db.transaction((requests: readonly AppendRequest[], recordedAt: number) =>
@@ -95,10 +112,15 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
         (store.statement(READ_STREAM).all(streamId, fromVersion, toVersion) as EventRow[]).map((r) => decodeEventRow(r, store.path)),
       );
     },
-    async readAll(afterPosition, limit) {
+    async readAll(after, limit) {
+      const from = BigInt(positionParam(after));
       return store.guard('reading the log', () =>
-        (store.statement(READ_ALL).all(afterPosition, Math.max(0, limit)) as EventRow[]).map((r) => decodeEventRow(r, store.path)),
+        (store.statement(READ_ALL).all(from, Math.max(0, limit)) as EventRow[]).map((r) => decodeEventRow(r, store.path)),
       );
+    },
+    async headPosition() {
+      const row = store.guard('reading the log head', () => store.statement(HEAD).get() as { p: number | null });
+      return row.p === null ? undefined : numericPosition(row.p);
     },
     async streamVersion(streamId) {
       return store.guard(`reading stream "${streamId}"`, () => (store.statement(STREAM_VERSION).get(streamId) as { v: number }).v);

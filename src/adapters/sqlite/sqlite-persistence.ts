@@ -3,11 +3,13 @@ import type { Persistence } from '../../ports/persistence.js';
 import { createMemoryLockProvider } from '../memory/memory-lock-provider.js';
 import { createMemoryWakeupChannel } from '../memory/memory-wakeup-channel.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './open-sqlite-database.js';
+import { createSqliteDefinitionStore } from './sqlite-definition-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
 import { createSqliteExternalEventStore } from './sqlite-external-event-store.js';
-import { createSqliteInstanceIndex } from './sqlite-instance-index.js';
+import { createSqliteInstanceIndex, upsertInstanceRow } from './sqlite-instance-index.js';
 import { createSqliteLockProvider } from './sqlite-lock-provider.js';
-import { createSqliteSnapshotStore } from './sqlite-snapshot-store.js';
+import { createSqliteProjectionStore, writeDocumentRows } from './sqlite-projection-store.js';
+import { createSqliteSnapshotStore, saveSnapshotRow } from './sqlite-snapshot-store.js';
 import { createSqliteWorkQueue } from './sqlite-work-queue.js';
 
 export interface SqlitePersistenceOptions {
@@ -50,7 +52,7 @@ export interface SqlitePersistence extends Persistence {
 export function createSqlitePersistence(options: SqlitePersistenceOptions): SqlitePersistence {
   const store = openSqliteDatabase(options);
   const clock = options.clock ?? Date.now;
-  let open = 6;
+  let open = 7;
   const closeDb = () => {
     if (store.db.open) store.db.close();
   };
@@ -74,6 +76,12 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
       ...(options.fenceKey ? { fenceKey: options.fenceKey } : {}),
       ...(local ? { checkFence: (key: string, fence: { owner: string; token: number }) => local.fenceProblem(key, fence) } : {}),
       onClose: letGo(),
+      // Inline projections commit with the events: read-your-writes, and no commit of their own.
+      writeInline: (writes) => {
+        if (writes.instance) upsertInstanceRow(store, writes.instance);
+        if (writes.snapshot) saveSnapshotRow(store, writes.snapshot);
+        if (writes.documents) writeDocumentRows(store, writes.documents);
+      },
     }),
     snapshots: createSqliteSnapshotStore(store),
     queue: createSqliteWorkQueue(store, letGo()),
@@ -82,6 +90,8 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
       : createSqliteLockProvider(store, clock, letGo()),
     events: createSqliteExternalEventStore(store, options.newToken ?? randomUUID, letGo()),
     instances: createSqliteInstanceIndex(store, letGo()),
+    definitions: createSqliteDefinitionStore(store),
+    projections: createSqliteProjectionStore(store, letGo()),
     wakeups: {
       notify: () => wakeups.notify(),
       onWakeup: (listener) => wakeups.onWakeup(listener),

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { persistenceConformance } from '../../../test/conformance/index.js';
+import { persistenceConformance } from '../../testing/conformance/index.js';
 import { createSqlitePersistence, type SqlitePersistenceOptions } from './index.js';
 
 /** Every port suite, each test on a fresh database file under the OS temp folder. */
@@ -19,7 +19,7 @@ function onTempFile(name: string, options: Omit<SqlitePersistenceOptions, 'path'
         },
       };
     },
-    { fencing: true },
+    { fencing: true, inlineWrites: true },
   );
 }
 
@@ -33,5 +33,5 @@ persistenceConformance(
     const persistence = createSqlitePersistence({ path: ':memory:', clock: clock.now, lock: 'shared' });
     return { port: persistence, cleanup: () => persistence.close() };
   },
-  { fencing: true },
+  { fencing: true, inlineWrites: true },
 );

@@ -77,6 +77,8 @@ export function crashingView(p: Persistence, sw: CrashSwitch): Persistence {
     lock: dying(p.lock, sw),
     events: dying(p.events, sw),
     instances: dying(p.instances, sw),
+    definitions: dying(p.definitions, sw),
+    projections: dying(p.projections, sw),
     ...(p.wakeups ? { wakeups: dying(p.wakeups, sw) } : {}),
   };
 }

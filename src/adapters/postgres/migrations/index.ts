@@ -1,5 +1,6 @@
 import { eventLogMigration } from './001-event-log.js';
 import { coordinationMigration } from './002-coordination.js';
+import { readSideMigration } from './003-read-side.js';
 
 /** One numbered schema change: DDL as a function of the (quoted) schema name. */
 export interface Migration {
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'event-log', sql: eventLogMigration },
   { version: 2, name: 'coordination', sql: coordinationMigration },
+  { version: 3, name: 'read-side', sql: readSideMigration },
 ];
 
 /** The schema version this code writes and reads. */

@@ -1,9 +1,11 @@
+import { instanceColumnsSql } from './instance-columns.js';
+
 /**
  * Summaries filtered by status ($1 text[] or null), definition ($2), reference ($3), and age
  * ($4: completed, or created when not complete, before it), oldest first, $5 limit, $6 offset.
  */
 export const queryInstancesSql = (s: string): string => `
-SELECT instance_id, definition_id, definition_version, reference, status, created_at, completed_at, version
+SELECT ${instanceColumnsSql}
 FROM ${s}.instances
 WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))
   AND ($2::text IS NULL OR definition_id = $2)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkQueue } from '../../src/ports/work-queue.js';
+import type { WorkQueue } from '../../ports/work-queue.js';
 import { type PortFactory, T0, usePort } from './harness.js';
 
 /**

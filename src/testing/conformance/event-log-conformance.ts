@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { isWfeError } from '../../src/domain/errors.js';
-import type { WorkflowEvent } from '../../src/domain/events.js';
-import { chainHash, GENESIS_HASH, verifyChain } from '../../src/adapters/shared/hash-chain.js';
-import type { AppendOutcome, EventLog, StoredEvent } from '../../src/ports/event-log.js';
+import { isWfeError } from '../../domain/errors.js';
+import type { WorkflowEvent } from '../../domain/events.js';
+import { chainHash, GENESIS_HASH, verifyChain } from '../../adapters/shared/hash-chain.js';
+import { comparePositions, parsePosition, type LogPosition } from '../../log/position.js';
+import type { AppendOutcome, EventLog, StoredEvent } from '../../ports/event-log.js';
 import { type PortFactory, T0, usePort } from './harness.js';
 import { request, started, stepStarted } from './fixtures.js';
 
 function ok(o: AppendOutcome | undefined): Extract<AppendOutcome, { ok: true }> {
   if (!o || !o.ok) throw new Error(`expected ok, got ${JSON.stringify(o)}`);
   return o;
+}
+
+/** Positions must be strictly increasing in `comparePositions` order. */
+function expectIncreasing(positions: readonly LogPosition[]): void {
+  for (let i = 1; i < positions.length; i++) {
+    if (comparePositions(positions[i - 1], positions[i]) >= 0) throw new Error(`position ${positions[i]} does not come after ${positions[i - 1]}`);
+  }
 }
 
 /**
@@ -42,8 +50,9 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
         expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
       }
       expect(good.lastPosition).toBe(stored[2]!.position);
-      expect(stored[0]!.position).toBeLessThan(stored[1]!.position);
-      expect(stored[1]!.position).toBeLessThan(stored[2]!.position);
+      expect(good.lastHash).toBe(stored[2]!.hash);
+      expectIncreasing(stored.map((e) => e.position));
+      for (const e of stored) expect(parsePosition(e.position)).toBe(e.position);
       expect(await h.port.streamVersion('s1')).toBe(3);
     });
 
@@ -89,7 +98,7 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
       const reqs = Array.from({ length: 100 }, (_, i) => request(`bulk-${i}`, 0, 3, T0));
       const outs = await h.port.appendBatch(reqs);
       expect(outs.every((o) => o.ok && o.nextVersion === 3)).toBe(true);
-      const all = await h.port.readAll(0, 1000);
+      const all = await h.port.readAll(undefined, 1000);
       expect(all).toHaveLength(300);
       for (let i = 0; i < 100; i += 33) expect(verifyChain(await h.port.read(`bulk-${i}`))).toBeUndefined();
     });
@@ -102,22 +111,22 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
         expect(outs.every((o) => o.ok)).toBe(true);
       }
       for (const s of ['x', 'y', 'z']) written.push(...(await h.port.read(s)));
-      const all = await h.port.readAll(0, 1000);
+      const all = await h.port.readAll(undefined, 1000);
       expect(all).toHaveLength(24);
-      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
-      expect([...all].sort((a, b) => a.position - b.position)).toEqual(all);
+      expectIncreasing(all.map((e) => e.position));
+      expect([...all].sort((a, b) => comparePositions(a.position, b.position))).toEqual(all);
       expect(new Set(all.map((e) => `${e.streamId}@${e.version}`)).size).toBe(24);
       // Per stream, readAll keeps the stream's own order.
       const xs = all.filter((e) => e.streamId === 'x').map((e) => e.version);
       expect(xs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      expect(written.map((e) => e.position).sort((a, b) => a - b)).toEqual(all.map((e) => e.position));
+      expect(written.map((e) => e.position).sort(comparePositions)).toEqual(all.map((e) => e.position));
     });
 
     it('pages readAll by position without gaps or duplicates', async () => {
       for (let i = 0; i < 7; i++) await h.port.appendBatch([request(`p${i}`, 0, 3, T0)]);
-      const full = await h.port.readAll(0, 100);
+      const full = await h.port.readAll(undefined, 100);
       const paged: StoredEvent[] = [];
-      let after = 0;
+      let after: LogPosition | undefined;
       for (let pages = 0; pages <= full.length; pages++) {
         const page = await h.port.readAll(after, 4);
         expect(page.length).toBeLessThanOrEqual(4);
@@ -173,14 +182,14 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
       expect(await h.port.deleteStreams(['d1', 'd2', 'unknown'])).toBe(5);
       expect(await h.port.streamVersion('d1')).toBe(0);
       expect(await h.port.read('d2')).toEqual([]);
-      expect((await h.port.readAll(0, 100)).map((e) => e.streamId)).toEqual(['keep', 'keep', 'keep', 'keep']);
+      expect((await h.port.readAll(undefined, 100)).map((e) => e.streamId)).toEqual(['keep', 'keep', 'keep', 'keep']);
       expect(await h.port.deleteStreams(['d1'])).toBe(0);
       expect(await h.port.deleteStreams([])).toBe(0);
     });
 
     it('starts a deleted stream again from version 0 and the genesis hash, at new positions', async () => {
       await h.port.appendBatch([request('a', 0, 1, T0), request('z', 0, 3, T0)]);
-      const before = await h.port.readAll(0, 100);
+      const before = await h.port.readAll(undefined, 100);
       const maxBefore = before[before.length - 1]!.position;
       await h.port.deleteStreams(['z']);
       const [out] = await h.port.appendBatch([request('z', 0, 2, T0)]);
@@ -189,7 +198,7 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
       expect(again.map((e) => e.version)).toEqual([1, 2]);
       expect(verifyChain(again)).toBeUndefined();
       // Positions are never reused, even those of a deleted tail: a reader's checkpoint stays valid.
-      for (const e of again) expect(e.position).toBeGreaterThan(maxBefore);
+      for (const e of again) expect(comparePositions(e.position, maxBefore)).toBeGreaterThan(0);
     });
 
     it('stores events by value: later changes to the input or to a read result do not leak in', async () => {
@@ -213,6 +222,39 @@ export function eventLogConformance(name: string, factory: PortFactory<EventLog>
       expect(isWfeError(err, 'NOT_SERIALISABLE')).toBe(true);
       expect(await h.port.streamVersion('fine')).toBe(0);
       expect(await h.port.streamVersion('bad')).toBe(0);
+    });
+
+    it('reports the head position: undefined when empty, then the last event, also after a purge of others', async () => {
+      expect(await h.port.headPosition()).toBeUndefined();
+      expect(await h.port.readAll(undefined, 10)).toEqual([]);
+      const [a] = await h.port.appendBatch([request('a', 0, 2, T0)]);
+      expect(await h.port.headPosition()).toBe(ok(a).lastPosition);
+      const [b] = await h.port.appendBatch([request('b', 0, 1, T0)]);
+      expect(await h.port.headPosition()).toBe(ok(b).lastPosition);
+      expect(comparePositions(ok(a).lastPosition, ok(b).lastPosition)).toBeLessThan(0);
+      await h.port.deleteStreams(['a']);
+      expect(await h.port.headPosition()).toBe(ok(b).lastPosition);
+      expect(await h.port.readAll(await h.port.headPosition(), 10)).toEqual([]);
+    });
+
+    it('gives each outcome the last hash of its stream, an empty append included', async () => {
+      const [first] = await h.port.appendBatch([request('lh', 0, 2, T0)]);
+      const stored = await h.port.read('lh');
+      expect(ok(first).lastHash).toBe(stored[1]!.hash);
+      const [empty] = await h.port.appendBatch([{ streamId: 'lh', expectedVersion: 2, events: [] }]);
+      expect(ok(empty)).toMatchObject({ nextVersion: 2, lastHash: stored[1]!.hash, lastPosition: stored[1]!.position });
+      const [second] = await h.port.appendBatch([request('lh', 2, 1, T0)]);
+      expect(ok(second).lastHash).toBe((await h.port.read('lh'))[2]!.hash);
+      expect(typeof ok(second).inlineWritten).toBe('boolean');
+    });
+
+    it('refuses a position that is not one of its own', async () => {
+      await h.port.appendBatch([request('x', 0, 1, T0)]);
+      const err = await h.port.readAll('not-a-position' as LogPosition, 10).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
     });
 
     it('keeps every event type and optional member intact', async () => {

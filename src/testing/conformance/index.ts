@@ -1,5 +1,6 @@
 /**
- * Conformance suites: one per port. Every adapter of a port runs the port's suite from its own test
+ * `wfe/testing/conformance`: the conformance suites, one per port (they need `vitest`, a dev
+ * dependency of your adapter's tests; `wfe/testing` itself does not import them). Every adapter of a port runs the port's suite from its own test
  * file, so the in-memory, SQLite, PostgreSQL and Redis adapters all behave the same.
  *
  * Each suite registers vitest `describe`/`it` blocks:
@@ -26,5 +27,10 @@ export { workQueueConformance } from './work-queue-conformance.js';
 export { lockConformance } from './lock-conformance.js';
 export { externalEventStoreConformance } from './external-event-store-conformance.js';
 export { instanceIndexConformance } from './instance-index-conformance.js';
+export { instanceSearchConformance } from './instance-search-conformance.js';
+export { definitionStoreConformance } from './definition-store-conformance.js';
+export { projectionStoreConformance } from './projection-store-conformance.js';
+export { inlineWritesConformance } from './inline-writes-conformance.js';
 export { persistenceConformance, type PersistenceConformanceOptions } from './persistence-conformance.js';
+export { summary, snapshot, request, started, stepStarted, someEvents } from './fixtures.js';
 export { manualClock, usePort, T0, type ManualClock, type ConformanceContext, type PortFactory, type PortUnderTest } from './harness.js';

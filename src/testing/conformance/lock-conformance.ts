@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Lease, LockProvider } from '../../src/ports/lock.js';
+import type { Lease, LockProvider } from '../../ports/lock.js';
 import { type PortFactory, T0, usePort } from './harness.js';
 
 /**

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot, SnapshotStore } from '../../src/ports/snapshot-store.js';
+import type { SnapshotStore } from '../../ports/snapshot-store.js';
+import { snapshot as snap } from './fixtures.js';
 import { type PortFactory, usePort } from './harness.js';
 
-const snap = (streamId: string, version: number, schema = 1): Snapshot => ({
-  streamId,
-  version,
-  schema,
-  state: { status: 'runnable', data: { items: [1, 'two', { three: 3 }], none: null, ok: true }, version },
-});
-
-/** The SnapshotStore contract: one snapshot per stream, the last save wins. */
+/** The SnapshotStore contract: one snapshot per stream, an older version never replaces a newer one, listed by stream id. */
 export function snapshotStoreConformance(name: string, factory: PortFactory<SnapshotStore>): void {
   describe(`${name}: SnapshotStore conformance`, () => {
     const h = usePort(factory);
@@ -18,15 +12,20 @@ export function snapshotStoreConformance(name: string, factory: PortFactory<Snap
       expect(await h.port.load('none')).toBeUndefined();
     });
 
-    it('saves and loads a snapshot with its state intact', async () => {
+    it('saves and loads a snapshot with its state and chain hash intact', async () => {
       await h.port.save(snap('s', 7, 3));
       expect(await h.port.load('s')).toEqual(snap('s', 7, 3));
+      expect((await h.port.load('s'))?.hash).toBe(snap('s', 7).hash);
     });
 
-    it('overwrites the snapshot of a stream', async () => {
+    it('replaces the snapshot of a stream with a newer or equal version, never an older one', async () => {
       await h.port.save(snap('s', 3));
       await h.port.save(snap('s', 9, 2));
       expect(await h.port.load('s')).toEqual(snap('s', 9, 2));
+      await h.port.save(snap('s', 5));
+      expect(await h.port.load('s')).toEqual(snap('s', 9, 2));
+      await h.port.save(snap('s', 9, 4));
+      expect(await h.port.load('s')).toEqual(snap('s', 9, 4));
       await h.port.save(snap('other', 1));
       expect((await h.port.load('s'))?.version).toBe(9);
     });
@@ -40,6 +39,15 @@ export function snapshotStoreConformance(name: string, factory: PortFactory<Snap
       expect(await h.port.load('a')).toBeUndefined();
       expect(await h.port.load('b')).toEqual(snap('b', 2));
       expect(await h.port.load('c')).toBeUndefined();
+    });
+
+    it('lists snapshots in stream id order, page by page', async () => {
+      for (const id of ['m', 'B', 'a', 'z', 'a-1', 'b']) await h.port.save(snap(id, 2));
+      expect((await h.port.list(undefined, 10)).map((s) => s.streamId)).toEqual(['B', 'a', 'a-1', 'b', 'm', 'z']);
+      expect(await h.port.list(undefined, 1)).toEqual([snap('B', 2)]);
+      expect((await h.port.list('a', 2)).map((s) => s.streamId)).toEqual(['a-1', 'b']);
+      expect((await h.port.list('b', 10)).map((s) => s.streamId)).toEqual(['m', 'z']);
+      expect(await h.port.list('z', 10)).toEqual([]);
     });
 
     it('stores snapshots by value', async () => {

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowStatus } from '../../src/domain/state.js';
-import type { InstanceIndex, InstanceSummary } from '../../src/ports/instance-index.js';
+import type { InstanceIndex, InstanceSummary } from '../../ports/instance-index.js';
+import { summary } from './fixtures.js';
 import { type PortFactory, T0, usePort } from './harness.js';
-
-const summary = (
-  instanceId: string,
-  status: WorkflowStatus,
-  createdAt: number,
-  extra: Partial<InstanceSummary> = {},
-): InstanceSummary => ({
-  instanceId,
-  definitionId: 'order',
-  definitionVersion: 1,
-  status,
-  createdAt,
-  version: 3,
-  ...extra,
-});
+import { instanceSearchConformance } from './instance-search-conformance.js';
 
 /**
  * The InstanceIndex contract. `query` returns instances by creation time, oldest first (ties by
@@ -40,7 +26,22 @@ export function instanceIndexConformance(name: string, factory: PortFactory<Inst
     };
 
     it('stores and gets a summary, optional members included', async () => {
-      const full = summary('x', 'complete', T0, { reference: 'r', completedAt: T0 + 9, definitionVersion: 4, version: 12 });
+      const full = summary('x', 'complete', T0, {
+        reference: 'r',
+        completedAt: T0 + 9,
+        definitionVersion: 4,
+        version: 12,
+        definitionHash: 'f'.repeat(64),
+        parentInstanceId: 'parent-1',
+        updatedAt: T0 + 9,
+        nextDueAt: T0 + 100,
+        waiting: [{ step: 'approve', eventName: 'approved', eventKey: 'order-7' }],
+        sleeping: ['pause'],
+        failedSteps: ['charge', 'ship'],
+        error: 'charge failed: card declined',
+        fields: { 'customer.tier': 'gold', total: 12.5, paid: true, note: null },
+        text: 'Order r for ACME',
+      });
       await h.port.upsert([full, summary('y', 'runnable', T0)]);
       expect(await h.port.get('x')).toEqual(full);
       const y = await h.port.get('y');
@@ -50,11 +51,49 @@ export function instanceIndexConformance(name: string, factory: PortFactory<Inst
       expect(await h.port.get('missing')).toBeUndefined();
     });
 
-    it('replaces a summary on upsert', async () => {
-      await h.port.upsert([summary('x', 'runnable', T0, { reference: 'r' })]);
-      await h.port.upsert([summary('x', 'complete', T0, { completedAt: T0 + 1, version: 9 })]);
-      expect(await h.port.get('x')).toEqual(summary('x', 'complete', T0, { completedAt: T0 + 1, version: 9 }));
+    it('replaces a summary on upsert with a newer or equal version, never with an older one', async () => {
+      await h.port.upsert([summary('x', 'runnable', T0, { reference: 'r', text: 'first' })]);
+      await h.port.upsert([summary('x', 'complete', T0, { completedAt: T0 + 1, version: 9, text: 'second' })]);
+      expect(await h.port.get('x')).toEqual(summary('x', 'complete', T0, { completedAt: T0 + 1, version: 9, text: 'second' }));
+      await h.port.upsert([summary('x', 'runnable', T0, { version: 4, text: 'stale' })]);
+      expect((await h.port.get('x'))?.version).toBe(9);
+      expect((await h.port.search({ text: 'stale' })).items).toEqual([]);
+      expect((await h.port.search({ text: 'second' })).items).toHaveLength(1);
+      await h.port.upsert([summary('x', 'complete', T0, { completedAt: T0 + 2, version: 9, text: 'again' })]);
+      expect((await h.port.get('x'))?.completedAt).toBe(T0 + 2);
+      expect((await h.port.search({ text: 'second' })).items).toEqual([]);
       expect(await h.port.query({})).toHaveLength(1);
+    });
+
+    it('keeps the highest version of one instance given twice in one upsert', async () => {
+      await h.port.upsert([summary('x', 'complete', T0, { version: 7 }), summary('x', 'runnable', T0, { version: 5 })]);
+      expect((await h.port.get('x'))?.version).toBe(7);
+    });
+
+    it('lists rows in instance id order, page by page', async () => {
+      await h.port.upsert(['m', 'B', 'a', 'z', 'a-1', 'b'].map((id) => summary(id, 'runnable', T0)));
+      expect(ids(await h.port.list(undefined, 10))).toEqual(['B', 'a', 'a-1', 'b', 'm', 'z']);
+      expect(ids(await h.port.list(undefined, 2))).toEqual(['B', 'a']);
+      expect(ids(await h.port.list('a', 2))).toEqual(['a-1', 'b']);
+      expect(ids(await h.port.list('z', 2))).toEqual([]);
+    });
+
+    it('counts instances by definition and status', async () => {
+      expect(await h.port.countByStatus()).toEqual([]);
+      await seed();
+      const counts = [...(await h.port.countByStatus())].sort(
+        (a, b) => (a.definitionId + a.status < b.definitionId + b.status ? -1 : 1),
+      );
+      expect(counts).toEqual([
+        { definitionId: 'invoice', status: 'failed', count: 1 },
+        { definitionId: 'invoice', status: 'runnable', count: 1 },
+        { definitionId: 'order', status: 'complete', count: 1 },
+        { definitionId: 'order', status: 'runnable', count: 1 },
+        { definitionId: 'order', status: 'suspended', count: 1 },
+        { definitionId: 'order', status: 'terminated', count: 1 },
+      ]);
+      await h.port.upsert([summary('g', 'runnable', T0)]);
+      expect((await h.port.countByStatus()).find((c) => c.definitionId === 'order' && c.status === 'runnable')?.count).toBe(2);
     });
 
     it('lists everything oldest first without filters', async () => {
@@ -107,4 +146,5 @@ export function instanceIndexConformance(name: string, factory: PortFactory<Inst
       expect(ids(await h.port.query({}))).toEqual(['b', 'd', 'e', 'f']);
     });
   });
+  instanceSearchConformance(name, factory);
 }

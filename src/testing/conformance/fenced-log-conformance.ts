@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventLog } from '../../src/ports/event-log.js';
-import type { LockProvider } from '../../src/ports/lock.js';
+import type { EventLog } from '../../ports/event-log.js';
+import type { LockProvider } from '../../ports/lock.js';
 import { type PortFactory, usePort } from './harness.js';
 import { request } from './fixtures.js';
 

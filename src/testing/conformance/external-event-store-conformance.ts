@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExternalEvent, ExternalEventStore, Subscription } from '../../src/ports/external-events.js';
+import type { ExternalEvent, ExternalEventStore, Subscription } from '../../ports/external-events.js';
 import { type PortFactory, T0, usePort } from './harness.js';
 
 const ev = (id: string, effectiveAt: number, extra: Partial<ExternalEvent> = {}): ExternalEvent => ({
