@@ -24,7 +24,7 @@ export class CliError extends Error {
 }
 
 /** Engine errors that mean the input was wrong (the file, the workflow id, the inputs, the database). */
-const BAD_INPUT = new Set(['YAML_INVALID', 'UNKNOWN_DEFINITION', 'INVALID_COMMAND', 'UNKNOWN_INSTANCE', 'CORRUPT_STORE', 'SCHEMA_TOO_NEW', 'NOT_SERIALISABLE', 'DEFINITION_INVALID', 'MISSING_DEPENDENCY']);
+const BAD_INPUT = new Set(['YAML_INVALID', 'UNKNOWN_DEFINITION', 'INVALID_COMMAND', 'UNKNOWN_INSTANCE', 'CORRUPT_STORE', 'SCHEMA_TOO_NEW', 'NOT_SERIALISABLE', 'DEFINITION_INVALID', 'MISSING_DEPENDENCY', 'INVALID_ARGUMENT']);
 
 /** The message and exit code for anything thrown while a command runs. */
 export function describeError(error: unknown): { message: string; exitCode: number; stack?: string } {

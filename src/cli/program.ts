@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { historyCommand } from './history-command.js';
 import { DEFAULT_DB } from './open-store.js';
 import type { TextOut } from './progress/views.js';
+import { publishCommand } from './publish-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 import { verifyCommand } from './verify-command.js';
@@ -23,7 +24,7 @@ const configOptions = (cmd: Command): Command =>
     .addOption(new Option('--config <json>', 'interpolation values for ((path)) placeholders, as JSON (default: $WFE_CONFIG)').conflicts('configFile'))
     .option('--config-file <file>', 'the same, from a JSON file');
 
-/** The `wfe` command line: run, validate, history, verify. */
+/** The `wfe` command line: run, validate, history, publish, verify. */
 export function buildProgram(io: ProgramIo, version: string): Command {
   const program = new Command('wfe')
     .description('Run YAML workflows on wfe, the event-sourced workflow engine, and inspect their runs.')
@@ -59,6 +60,16 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       .option('--json', 'print the timeline rows as JSON')
       .option('--file <file>', 'the workflow file, for step names when the run record is gone'),
   ).action(async (id: string, opts: Record<string, unknown>) => io.exit(await historyCommand(id, opts, io.stdout)));
+
+  program
+    .command('publish')
+    .description('publish an event NAME/KEY for the workflows that wait for it (type: wait), now or later')
+    .argument('<name>', 'the event name')
+    .argument('<key>', 'the event key')
+    .option('-d, --data <json>', 'the payload, as JSON (default null)')
+    .option('--effective-at <time>', 'ms since the epoch or an ISO date (default: now)')
+    .option('--db <path>', 'SQLite database the run uses', DEFAULT_DB)
+    .action(async (name: string, key: string, opts: Record<string, unknown>) => io.exit(await publishCommand(name, key, opts, io.stdout)));
 
   program
     .command('verify')

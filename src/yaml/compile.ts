@@ -7,6 +7,7 @@ import type { ShellStepConfig } from '../executors/shell-executor.js';
 import { compileCondition } from './condition.js';
 import { dataEnvKeys } from './data-env-keys.js';
 import type { ErrorBehaviorSpec, StepSpec, WorkflowSpec } from './spec.js';
+import { waitOutputs, waitStepParams, type WaitStepConfig } from './wait-step.js';
 import { denoBody, mergeOutputs, shellBody, workflowBody, type ChildTarget, type ExecutorOptions } from './step-bodies.js';
 
 /** Everything compiling a workflow needs besides its spec. */
@@ -89,6 +90,13 @@ export function compileWorkflow(wf: WorkflowSpec, cx: CompileContext): WorkflowD
       return;
     }
     const type = spec.type ?? 'shell';
+    if (type === 'wait') {
+      step.kind = 'waitFor';
+      step.label = 'wait';
+      step.params = waitStepParams(spec.name, spec.config as unknown as WaitStepConfig, (suffix, fn) => register(functionName(wf, spec.name, suffix), { kind: 'fn', fn }));
+      step.outputs = register(functionName(wf, spec.name, ':outputs'), { kind: 'fn', fn: waitOutputs(spec.name, mergeOutputs) as never });
+      return;
+    }
     const at = { workflowId: wf.id, stepName: spec.name, baseDir: cx.baseDir, executor: cx.executor, inputs: spec.inputs, envKeys };
     const config = (spec.config ?? {}) as Json;
     const body =

@@ -2,6 +2,7 @@ import { parseFieldPath } from './field-path.js';
 import { COMBINATORS, COMPARISON_OPS } from './spec.js';
 import { allSteps, isRecord, workflowsOf, type FoundStep } from './step-walk.js';
 import { parseValueType } from './value-type.js';
+import { waitStepIssues } from './wait-step.js';
 import type { YamlIssue } from './yaml-issue.js';
 import type { DocPath, YamlSource } from './yaml-source.js';
 import { workflowCycles } from './workflow-cycles.js';
@@ -32,6 +33,7 @@ export function semanticIssues(source: YamlSource, file: unknown): YamlIssue[] {
       if (step.when !== undefined) checkCondition(source, step.when, [...stepPath, 'when'], declared, issues);
       checkStepInputs(source, step, stepPath, declared, issues);
       checkChildRef(source, step, stepPath, byId, issues);
+      issues.push(...waitStepIssues(source, step, stepPath));
     }
   }
   for (const cycle of workflowCycles(byId)) issues.push(source.issue(cycle.at, `workflow cycle: ${cycle.ids.join(' -> ')}`));

@@ -25,7 +25,7 @@ export interface WorkflowSpec {
 }
 
 /** What runs a step. */
-export type StepType = 'shell' | 'deno' | 'workflow';
+export type StepType = 'shell' | 'deno' | 'workflow' | 'wait';
 
 /** One step (top level, parallel child or hook). */
 export interface StepSpec {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempDir } from './cli-process.js';
 
@@ -50,16 +50,19 @@ describe('examples/*.yaml run with wfe', () => {
     expect(r.stdout).toContain(`total_lines=${source + tests}, report=${source} lines of source, ${tests} lines of tests`);
   }, T);
 
-  it('approval.yaml: waits until the decision arrives from outside the run, then takes the matching branch', async () => {
-    const cli = startCli(['run', 'examples/approval.yaml', '--db', ':memory:', '--input', JSON.stringify({ change: 'raise replicas to 5', approvals_dir: tmp.dir })]);
-    const [, file] = await cli.waitFor(/decision_file=(\S+)/);
+  it('approval.yaml: waits (type: wait) until `wfe publish` brings the decision from another process, then takes the matching branch', async () => {
+    const db = join(tmp.dir, 'approval.db');
+    const cli = startCli(['run', 'examples/approval.yaml', '--db', db, '--input', JSON.stringify({ change: 'raise replicas to 5', ticket: 'CHG-42' })]);
+    await cli.waitFor(/^✓ request /m);
     await new Promise((r) => setTimeout(r, 500));
     expect(cli.stdout()).not.toContain('wait-for-decision');
-    writeFileSync(file!, 'rejected\n');
+    const published = await runCli(['publish', 'approval', 'CHG-42', '--db', db, '--data', '{"decision": "rejected"}']);
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toMatch(/^published approval\/CHG-42 \(event .+\); 1 workflow waits for it now$/m);
     const r = await cli.result;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^✓ wait-for-decision .* → decision=rejected$/m);
-    expect(r.stdout).toMatch(/^✓ forget-request \(ensure of wait-for-decision\)/m);
+    expect(r.stdout).toContain('- check-decision skipped');
     expect(r.stdout).toContain('- apply skipped');
     expect(r.stdout).toMatch(/^✓ report-rejection /m);
   }, T);

@@ -13,7 +13,7 @@ describe('wfe validate', () => {
     expect(r.code).toBe(1);
     const file = 'test/fixtures/cli/invalid.yaml';
     expect(r.stdout.trim().split('\n')).toEqual([
-      `${file}:6:13: expected a step type: shell, deno or workflow, got string "python"`,
+      `${file}:6:13: expected a step type: shell, deno, workflow or wait, got string "python"`,
       `${file}:9:42: expected a duration such as 500ms, 30s, 5m, 2h, or a number of milliseconds, got string "5 parsecs"`,
       `${file}:10:13: duplicate step name 'build' (first used at line 5; names are unique in a workflow, hooks and parallel children included)`,
       `${file}:13:22: \`when\` field '.inputs.enviroment' names an undeclared input 'enviroment' (declared inputs: env)`,

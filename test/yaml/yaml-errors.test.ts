@@ -46,7 +46,7 @@ describe('every load error names file:line:column and what was expected', () => 
   });
 
   it('an unknown step type', () => {
-    expect(issues(steps('- name: a\n  type: python\n  config: { run: x }'))).toEqual(['5:13 expected a step type: shell, deno or workflow, got string "python"']);
+    expect(issues(steps('- name: a\n  type: python\n  config: { run: x }'))).toEqual(['5:13 expected a step type: shell, deno, workflow or wait, got string "python"']);
   });
 
   it('a missing config, and a config without run or file', () => {

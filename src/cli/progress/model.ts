@@ -170,7 +170,7 @@ export class ProgressModel {
       case 'StepCompleted':
         this.end(instanceId, e.pointerId, 'passed', e.at, out, (row) => {
           row.outputs = (e.patches ?? [])
-            .filter((p) => p.path.length === 1 && p.op !== 'remove' && !/\.(stdout|stderr)$/.test(String(p.path[0])))
+            .filter((p) => p.path.length === 1 && p.op !== 'remove' && !/\.(stdout|stderr|event)$/.test(String(p.path[0])))
             .map((p) => [String(p.path[0]), p.value ?? null]);
         });
         break;
@@ -241,7 +241,7 @@ export class ProgressModel {
       instanceId,
       pointerId,
       name: step.name.replace(/:when$/, ''),
-      type: step.kind === 'task' ? (step.label ?? 'step') : step.kind === 'sequence' ? 'step' : step.kind,
+      type: step.kind === 'task' || step.kind === 'waitFor' ? (step.label ?? 'step') : step.kind === 'sequence' ? 'step' : step.kind,
       depth: parent ? parent.depth + 1 : 0,
       ...(role ? { role } : {}),
       ...(parent ? { parentKey: parent.key } : {}),
@@ -267,6 +267,6 @@ export class ProgressModel {
 }
 
 function displayed(step: StepDef, skipping: boolean): boolean {
-  if (step.kind === 'task' || step.kind === 'parallel') return true;
+  if (step.kind === 'task' || step.kind === 'parallel' || step.kind === 'waitFor') return true;
   return skipping && step.kind === 'sequence' && step.name.endsWith(':when');
 }
