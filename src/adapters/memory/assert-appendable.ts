@@ -25,6 +25,18 @@ export function assertAppendable(requests: readonly AppendRequest[]): void {
         path: badMeta,
       });
     }
+    assertInlineJson(req);
+  }
+}
+
+/** Throws `NOT_SERIALISABLE` when a request's inline writes are not plain JSON (checked before anything is stored). */
+export function assertInlineJson(req: AppendRequest): void {
+  const bad = req.inline ? findNonJson(req.inline) : undefined;
+  if (bad) {
+    throw new WfeError('NOT_SERIALISABLE', `the inline writes of the append to stream "${req.streamId}" are not JSON at ${bad}`, {
+      streamId: req.streamId,
+      path: bad,
+    });
   }
 }
 

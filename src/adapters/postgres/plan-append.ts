@@ -2,6 +2,7 @@ import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest } from '../../ports/event-log.js';
 import { WfeError } from '../../domain/errors.js';
 import { findNonJson } from '../../domain/json.js';
+import { assertInlineJson } from '../memory/assert-appendable.js';
 import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
 import { numericPosition } from '../shared/numeric-position.js';
 
@@ -77,6 +78,7 @@ export function assertJson(requests: readonly AppendRequest[]): void {
     });
     const badMeta = r.meta ? findNonJson(r.meta) : undefined;
     if (badMeta) throw new WfeError('NOT_SERIALISABLE', `the meta of the append to stream "${r.streamId}" is not JSON at ${badMeta}`, { streamId: r.streamId, path: badMeta });
+    assertInlineJson(r);
   }
 }
 

@@ -4,6 +4,7 @@ import { isWfeError } from '../../domain/errors.js';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendRequest, StoredEvent } from '../../ports/event-log.js';
 import type { LogPosition } from '../../log/position.js';
+import { summary } from '../../testing/conformance/fixtures.js';
 import { verifyChain } from '../shared/hash-chain.js';
 import { createTestDatabase, describeWith, uniqueSuffix } from '../../../test/setup/integration.js';
 import { createPostgresPersistence, type PostgresPersistence } from './index.js';
@@ -186,8 +187,14 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
     try {
       await p.log.appendBatch([req('pre', 0, 1)]);
       saboteur.arm('after');
-      const outs = await p.log.appendBatch([req('x', 0, 2), req('pre', 1, 1), req('pre', 0, 1)]);
-      expect(outs[0]).toMatchObject({ ok: true, nextVersion: 2 });
+      const outs = await p.log.appendBatch([
+        { ...req('x', 0, 2), inline: { instance: summary('x', 'runnable', T, { version: 2 }) } },
+        req('pre', 1, 1),
+        { ...req('pre', 0, 1), inline: { instance: summary('pre', 'failed', T, { version: 1 }) } },
+      ]);
+      expect(outs[0]).toMatchObject({ ok: true, nextVersion: 2, inlineWritten: true });
+      expect((await p.instances.get('x'))?.version).toBe(2);
+      expect(await p.instances.get('pre')).toBeUndefined();
       expect(outs[1]).toMatchObject({ ok: true, nextVersion: 2 });
       expect(outs[2]).toEqual({ ok: false, streamId: 'pre', reason: 'conflict', actualVersion: 2 });
       const x = await p.log.read('x');
@@ -195,6 +202,47 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
       expect((outs[0] as { lastPosition: string }).lastPosition).toBe(x[1]!.position);
       expect(await p.log.readAll(undefined, 100)).toHaveLength(4);
       expect(verifyChain(await p.log.read('pre'))).toBeUndefined();
+    } finally {
+      await p.close();
+      await pool.end();
+    }
+  });
+
+  it('appends a batch with its inline writes in two round trips: begin and reads, then insert, inline writes and commit', async () => {
+    const schema = `a_${uniqueSuffix()}`;
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const p = await createPostgresPersistence({ pool, schema, clock: () => T });
+    let counting = false;
+    let queries = 0;
+    const wrapped = new WeakSet<PoolClient>();
+    pool.on('acquire', (client) => {
+      if (wrapped.has(client)) return;
+      wrapped.add(client);
+      const original = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+        if (counting) queries++;
+        return original(...args);
+      };
+    });
+    try {
+      await p.projections.commit([{ projection: 'steps', key: 'b', document: 'old' }]);
+      counting = true;
+      const outs = await p.log.appendBatch(
+        ['a', 'b', 'c'].map((id, i) => ({
+          ...req(id, 0, 2),
+          inline: {
+            instance: summary(id, 'runnable', T, { version: 2, text: `order ${id}` }),
+            snapshot: { streamId: id, version: 2, hash: 'h', schema: 1, state: { id } },
+            documents: [{ projection: 'steps', key: id, document: i === 1 ? null : { id } }],
+          },
+        })),
+      );
+      counting = false;
+      expect(queries).toBe(2);
+      expect(outs.every((o) => o.ok && o.inlineWritten)).toBe(true);
+      expect((await p.instances.search({ text: 'order' })).items).toHaveLength(3);
+      expect((await p.snapshots.list(undefined, 10)).map((x) => x.streamId)).toEqual(['a', 'b', 'c']);
+      expect((await p.projections.list('steps', undefined, 10)).map((d) => d.key)).toEqual(['a', 'c']);
     } finally {
       await p.close();
       await pool.end();

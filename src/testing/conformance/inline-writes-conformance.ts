@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isWfeError } from '../../domain/errors.js';
 import type { AppendOutcome } from '../../ports/event-log.js';
 import type { Persistence } from '../../ports/persistence.js';
 import { type PortFactory, T0, usePort } from './harness.js';
@@ -67,6 +68,21 @@ export function inlineWritesConformance(name: string, factory: PortFactory<Persi
       await h.port.log.appendBatch([{ ...request('s', 3, 1, T0), inline: { instance: summary('s', 'runnable', T0, { version: 2 }), snapshot: snapshot('s', 2) } }]);
       expect((await h.port.instances.get('s'))?.version).toBe(3);
       expect((await h.port.snapshots.load('s'))?.version).toBe(3);
+    });
+
+    it('refuses inline writes that are not JSON before storing anything of the batch', async () => {
+      const err = await h.port.log
+        .appendBatch([
+          { ...request('ok', 0, 1, T0), inline: { instance: summary('ok', 'runnable', T0, { version: 1 }) } },
+          { ...request('bad', 0, 1, T0), inline: { documents: [{ projection: 'p', key: 'bad', document: { at: new Date(T0) } as never }] } },
+        ])
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(isWfeError(err, 'NOT_SERIALISABLE')).toBe(true);
+      expect(await h.port.log.streamVersion('ok')).toBe(0);
+      expect(await h.port.instances.get('ok')).toBeUndefined();
     });
 
     it.runIf(options.fencing === true)('writes nothing of a fenced request', async () => {
