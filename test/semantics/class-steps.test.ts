@@ -1,18 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { workflow } from '../../src/domain/builder.js';
 import { Result, type StepContext } from '../../src/domain/step-api.js';
-import { createTestHost, type TestHost } from '../../src/testing/index.js';
+import type { TestHost } from '../../src/testing/index.js';
+import { hostOn, stopAll, STORES } from './stores.js';
 
 /** Issue 8, item 1: a class step's return value counts exactly as a function step's. */
 type Data = { log: string[]; got?: unknown };
 
 let t: TestHost | undefined;
-afterEach(async () => {
-  await t?.stop();
-  t = undefined;
-});
+afterEach(stopAll);
 
-describe('class steps return what function steps return', () => {
+describe.each(STORES)('class steps return what function steps return (%s)', (store) => {
   it('Result.outcome(v) from a class step forks on its outcome', async () => {
     class Classify {
       run() {
@@ -24,7 +22,7 @@ describe('class steps return what function steps return', () => {
       .when('big', (b) => b.startWith((ctx) => { ctx.data.log.push('big'); }))
       .when('small', (b) => b.startWith((ctx) => { ctx.data.log.push('small'); }))
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('class-outcome', { data: { log: [] } });
     expect(s.status).toBe('complete');
     expect((s.data as Data).log).toEqual(['big']);
@@ -43,7 +41,7 @@ describe('class steps return what function steps return', () => {
       }
     }
     const wf = workflow<Data>('class-sleep').startWith(Poll).build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('class-sleep', { data: { log: [] } });
     expect(s.status).toBe('runnable');
     expect(await t.eventTypes(s.instanceId)).toContain('TimerScheduled');
@@ -63,7 +61,7 @@ describe('class steps return what function steps return', () => {
       }
     }
     const wf = workflow<Data>('class-wait').startWith(Await).then((ctx) => { ctx.data.log.push('after'); }).build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('class-wait', { data: { log: [] } });
     expect(s.status).toBe('runnable');
     expect(await t.eventTypes(s.instanceId)).toContain('EventAwaited');
@@ -87,7 +85,7 @@ describe('class steps return what function steps return', () => {
       .then(() => Result.next({ total: 42 }))
       .output((d, out) => { d.log.push(JSON.stringify(out)); })
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('class-value', { data: { log: [] } });
     expect(s.data).toEqual({ log: ['{"total":42}'], got: { total: 42 } });
   });
@@ -105,7 +103,7 @@ describe('class steps return what function steps return', () => {
       .output((d, step: Tally) => { d.got = step.count; })
       .when('counted', (b) => b.startWith((ctx) => { ctx.data.log.push('counted'); }))
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('class-instance', { data: { log: [] } });
     expect(s.data).toEqual({ log: ['counted'], got: 3 });
   });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { workflow } from '../../src/domain/builder.js';
 import type { Command } from '../../src/domain/commands.js';
 import type { ErrorBehavior } from '../../src/domain/definition.js';
-import { createTestHost, historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { hostOn, stopAll, STORES } from './stores.js';
 
 /**
  * Issue 8, item 3: a container's own `onError` decides what follows its compensations
@@ -135,12 +136,9 @@ describe("a container's own onError, after its compensations (decide)", () => {
   });
 });
 
-describe("a container's own onError through the host", () => {
+describe.each(STORES)("a container's own onError through the host (%s)", (store) => {
   let t: TestHost | undefined;
-  afterEach(async () => {
-    await t?.stop();
-    t = undefined;
-  });
+  afterEach(stopAll);
   type Log = { log: string[] };
   const push = (s: string) => (ctx: { data: Log }) => { ctx.data.log.push(s); };
 
@@ -150,7 +148,7 @@ describe("a container's own onError through the host", () => {
       .onError('terminate')
       .then(push('never'))
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('h-term', { data: { log: [] } });
     expect(s.status).toBe('terminated');
     expect(s.data).toEqual({ log: ['book', 'cancel'] });
@@ -167,7 +165,7 @@ describe("a container's own onError through the host", () => {
       .onError('suspend')
       .then(push('after'))
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('h-susp', { data: { log: [] } });
     expect(s.status).toBe('suspended');
     expect(s.data).toEqual({ log: ['book', 'cancel'] });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { workflow } from '../../src/domain/builder.js';
 import type { Command } from '../../src/domain/commands.js';
-import { createTestHost, historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { hostOn, stopAll, STORES } from './stores.js';
 
 /**
  * Issue 8, item 5: the functions given to delay, waitFor, schedule, recur, forEach (items and
@@ -11,12 +12,9 @@ type D = { log: string[]; wait: number; items: number[]; oneByOne: boolean; key:
 const start = (over: Partial<D> = {}): D => ({ log: [], wait: 1000, items: [1, 2], oneByOne: false, key: 'k', n: 0, ...over });
 
 let t: TestHost | undefined;
-afterEach(async () => {
-  await t?.stop();
-  t = undefined;
-});
+afterEach(stopAll);
 
-describe('parameter functions get (data, ctx)', () => {
+describe.each(STORES)('parameter functions get (data, ctx) (%s)', (store) => {
   it('delay, schedule, recur and runIf read the data and the context', async () => {
     const seen: string[] = [];
     const wf = workflow<D>('params-timers')
@@ -27,7 +25,7 @@ describe('parameter functions get (data, ctx)', () => {
       .then((ctx) => { ctx.data.log.push('skipped?'); })
       .runIf((data, ctx) => data.n > 100 && ctx.attempt === 1)
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('params-timers', { data: start() });
     expect(seen).toEqual([`delay ${s.instanceId} step delay`]);
     await t.advance(1000);
@@ -46,7 +44,7 @@ describe('parameter functions get (data, ctx)', () => {
       .waitFor((data, ctx) => `approved-${ctx.definitionId}`, (data, ctx) => `${data.key}-${ctx.instanceId}`, (data, ctx) => ctx.now + data.wait)
       .output((d, out: { eventData: string }) => { d.log.push(out.eventData); })
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('params-wait', { data: start({ key: 'order' }) });
     const awaited = (await t.host.history(s.instanceId)).find((e) => e.event.type === 'EventAwaited')?.event;
     expect(awaited).toMatchObject({ eventName: 'approved-params-wait', eventKey: `order-${s.instanceId}`, asOf: t.clock.now() + 1000 });
@@ -62,7 +60,7 @@ describe('parameter functions get (data, ctx)', () => {
         sequential: (data, ctx) => data.oneByOne && ctx.step.name === 'forEach',
       })
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const seq = await t.run('params-foreach', { data: start({ oneByOne: true }) });
     expect((seq.data as D).log).toEqual(['start 1']);
     await t.advance(10);

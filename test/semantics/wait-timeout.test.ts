@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { workflow } from '../../src/domain/builder.js';
 import type { Command } from '../../src/domain/commands.js';
 import { nextDueAt, runnablePointers } from '../../src/domain/queries.js';
-import { createTestHost, historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { hostOn, stopAll, STORES } from './stores.js';
 
 /** A wait with a timeout (the builder's `waitFor(…, { timeout })`, YAML `type: wait` with `timeout`). */
 const wf = workflow('wait-timeout').waitFor('approved', 'k', undefined, { timeout: 1000 }).build();
@@ -36,12 +37,9 @@ describe('wait timeouts (decide and queries)', () => {
   });
 });
 
-describe('wait timeouts (host)', () => {
+describe.each(STORES)('wait timeouts (host, %s)', (store) => {
   let t: TestHost | undefined;
-  afterEach(async () => {
-    await t?.stop();
-    t = undefined;
-  });
+  afterEach(stopAll);
 
   it('no event within the timeout: the step fails with Timeout and its onError applies; an event in time goes on', async () => {
     const timed = workflow<{ got?: unknown }>('timed')
@@ -49,7 +47,7 @@ describe('wait timeouts (host)', () => {
       .output((d, out: { eventData: unknown }) => { d.got = out.eventData; })
       .onError('terminate')
       .build();
-    t = await createTestHost([timed]);
+    t = await hostOn(store, [timed]);
     const late = await t.run('timed', { data: {} });
     const inTime = await t.run('timed', { data: {} });
     await t.advance(30_000);

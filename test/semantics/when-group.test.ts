@@ -3,7 +3,8 @@ import { workflow } from '../../src/domain/builder.js';
 import type { Command } from '../../src/domain/commands.js';
 import { isWfeError } from '../../src/domain/errors.js';
 import { Result } from '../../src/domain/step-api.js';
-import { createTestHost, historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { historyOf, workflowSpec, type TestHost } from '../../src/testing/index.js';
+import { hostOn, stopAll, STORES } from './stores.js';
 
 /** Issue 8, item 2: consecutive `when` blocks form one group (workflow-core's OutcomeSwitch). */
 const noop = () => undefined;
@@ -80,12 +81,9 @@ describe('when blocks are a group (decide)', () => {
   });
 });
 
-describe('when blocks are a group (host)', () => {
+describe.each(STORES)('when blocks are a group (host, %s)', (store) => {
   let t: TestHost | undefined;
-  afterEach(async () => {
-    await t?.stop();
-    t = undefined;
-  });
+  afterEach(stopAll);
   type Log = { log: string[]; size: number };
   const push = (s: string) => (ctx: { data: Log }) => { ctx.data.log.push(s); };
 
@@ -97,7 +95,7 @@ describe('when blocks are a group (host)', () => {
       .when('small').do((b) => b.startWith(push('small')))
       .then(push('after'))
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     const s = await t.run('group-host', { data: { log: [], size: 500 } });
     expect(s.status).toBe('runnable');
     expect([...(s.data as Log).log].sort()).toEqual(['big', 'huge']);
@@ -117,7 +115,7 @@ describe('when blocks are a group (host)', () => {
       .branch((_, data) => data.size === 0, (b) => b.startWith(push('none')))
       .end()
       .build();
-    t = await createTestHost([wf]);
+    t = await hostOn(store, [wf]);
     expect(((await t.run('decide-pred', { data: { log: [], size: 3 } })).data as Log).log).toEqual(['start', 'many']);
     let error: unknown;
     try {
