@@ -279,10 +279,7 @@ class Session {
     // none, the group proceeds at once.
     const outcome = p.predecessorId !== undefined ? this.ptr(p.predecessorId).outcome : undefined;
     const cases = step.params?.cases ?? [];
-    const chosen = step.children.filter((_, i) => {
-      const c = cases[i];
-      return c?.fn !== undefined ? matched.includes(i) : c?.value === undefined || jsonEqual(c.value, outcome ?? null);
-    });
+    const chosen = step.children.filter((_, i) => matches(cases[i] ?? {}, i, outcome, matched));
     if (chosen.length === 0) return this.complete(p.id, undefined, [], undefined);
     this.branches(p, step, [{}], undefined, chosen);
   }
@@ -326,8 +323,7 @@ class Session {
     const pointers: NewPointer[] = [];
     let id = this.nextId();
     step.outcomes.forEach((o, i) => {
-      const ok = o.fn !== undefined ? matched.includes(i) : o.value === undefined || jsonEqual(o.value, outcome ?? null);
-      if (!ok) return;
+      if (!matches(o, i, outcome, matched)) return;
       pointers.push({
         id: id++,
         stepId: o.next,
@@ -635,6 +631,14 @@ function handlerLinks(step: StepDef, draftScope: readonly number[]): ChainLink[]
   if (step.onFailure !== undefined) links.push({ stepId: step.onFailure, scope });
   if (step.ensure !== undefined) links.push({ stepId: step.ensure, scope });
   return links;
+}
+
+/**
+ * Whether outcome or when-case `i` matches: a predicate by what the runtime said (`matched`), a
+ * value by JSON equality with the recorded outcome (null without one), no value always.
+ */
+function matches(c: { readonly value?: Json; readonly fn?: string }, i: number, outcome: Json | undefined, matched: readonly number[]): boolean {
+  return c.fn !== undefined ? matched.includes(i) : c.value === undefined || jsonEqual(c.value, outcome ?? null);
 }
 
 /** A wait whose timeout has passed with no event: it may run again (and fail). */
