@@ -43,6 +43,18 @@ export function inputFrom(input: string | undefined): Record<string, unknown> {
   return input === undefined ? {} : objectOf(parseJson(input, '--input'), '--input');
 }
 
+const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*$/i;
+const UNIT: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `--max-file-size`: `5MB`, `512KB`, `1GB`, or bytes (1 KB = 1024 bytes); undefined when absent. */
+export function sizeFrom(size: string | undefined, what = '--max-file-size'): number | undefined {
+  if (size === undefined) return undefined;
+  const m = SIZE.exec(size);
+  const bytes = m ? Math.floor(Number(m[1]) * (UNIT[(m[2] ?? 'b').toLowerCase()] ?? 1)) : NaN;
+  if (!(bytes > 0)) throw new CliError(`${what} expects a size such as 5MB, 512KB or a number of bytes, got ${JSON.stringify(size)}`);
+  return bytes;
+}
+
 /** `--timeout`: `30s`, `10m`, `1h`, or milliseconds. */
 export function timeoutFrom(timeout: string | undefined): number | undefined {
   if (timeout === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createSqlitePersistence, type SqlitePersistence } from '../adapters/sqlite/index.js';
 import type { StoredEvent } from '../ports/event-log.js';
 import { CHILD_ENDED_EVENT } from '../domain/step-api.js';
@@ -7,10 +7,16 @@ import { CliError } from './cli-error.js';
 /** The database `wfe run` uses unless `--db` says otherwise. */
 export const DEFAULT_DB = './.wfe/wfe.db';
 
-/** Opens an existing database for reading a run (never creates one). */
-export function openExistingStore(db: string): SqlitePersistence {
+/** Throws a clear error unless `db` names an existing regular file (never a FIFO, which would block). */
+export function assertExistingDb(db: string): void {
   if (db === ':memory:') throw new CliError('an in-memory database keeps nothing after its run: give the --db file the run used');
   if (!existsSync(db)) throw new CliError(`no database at ${db} (give the --db file the run used)`);
+  if (!statSync(db).isFile()) throw new CliError(`--db ${db} is not a regular file`);
+}
+
+/** Opens an existing database for reading a run (never creates one). */
+export function openExistingStore(db: string): SqlitePersistence {
+  assertExistingDb(db);
   return createSqlitePersistence({ path: db, integrityCheck: false });
 }
 

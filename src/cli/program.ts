@@ -44,9 +44,17 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('-i, --input <json>', 'start data (the workflow inputs), as a JSON object')
     .option('-s, --stream-output', "print steps' stdout and stderr lines as they come")
     .option('-t, --timeout <duration>', 'stop and terminate the run after this long (30s, 10m, 1h)')
+    .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 5MB)')
+    .option('--allow-undeclared-inputs', 'accept --input keys the workflow does not declare (they never reach a step environment)')
     .action(async (file: string, opts: Record<string, unknown>) => io.exit(await runCommand(file, opts, io)));
 
-  configOptions(program.command('validate').description('check FILE and print every problem as file:line:column').argument('<file>', 'a YAML workflow file')).action(
+  configOptions(
+    program
+      .command('validate')
+      .description('check FILE and print every problem as file:line:column')
+      .argument('<file>', 'a YAML workflow file')
+      .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 5MB)'),
+  ).action(
     (file: string, opts: Record<string, unknown>) => io.exit(validateCommand(file, opts, io.stdout)),
   );
 
@@ -73,7 +81,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
 
   program
     .command('verify')
-    .description("check an instance's hash chain: exit 1 if an event was edited, removed or reordered")
+    .description("check the database file and an instance's hash chain: exit 1 if the file is damaged or an event was edited, removed or reordered, 2 if it cannot check")
     .argument('<id>', 'the instance id')
     .option('--db <path>', 'SQLite database', DEFAULT_DB)
     .option('--children', 'also verify the child workflows it started')

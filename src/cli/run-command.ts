@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { createSqlitePersistence } from '../adapters/sqlite/index.js';
 import type { InstanceState } from '../domain/state.js';
 import { WorkflowHost } from '../runtime/host.js';
-import { checkInputs, loadWorkflows, type StepOutputEvent } from '../yaml/index.js';
+import { checkInputs, loadWorkflows, undeclaredInputs, type StepOutputEvent } from '../yaml/index.js';
 import { chooseWorkflow } from './choose-workflow.js';
 import { CliError, EXIT } from './cli-error.js';
-import { configFrom, inputFrom, timeoutFrom } from './cli-input.js';
+import { configFrom, inputFrom, sizeFrom, timeoutFrom } from './cli-input.js';
+import { prepareDbPath } from './prepare-db-path.js';
 import { DEFAULT_DB } from './open-store.js';
 import { styleFor } from './progress/format.js';
 import { ProgressModel } from './progress/model.js';
@@ -26,6 +27,10 @@ export interface RunOptions {
   readonly input?: string;
   readonly streamOutput?: boolean;
   readonly timeout?: string;
+  /** Largest workflow file read (`5MB`, `512KB`, bytes). Default 5 MiB. */
+  readonly maxFileSize?: string;
+  /** Start data may hold keys the workflow does not declare under `inputs`. */
+  readonly allowUndeclaredInputs?: boolean;
 }
 
 /** Where `wfe run` writes, and what stops it early (tests pass their own). */
@@ -50,9 +55,17 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   const db = options.db ?? DEFAULT_DB;
   const sink: { reporter?: ProgressReporter } = {};
   const onOutput = options.streamOutput ? (e: StepOutputEvent) => sink.reporter?.output(e) : undefined;
-  const loaded = loadWorkflows(file, { config, executor: onOutput ? { onOutput } : {} });
+  const loaded = loadWorkflows(file, { config, executor: onOutput ? { onOutput } : {}, maxBytes: sizeFrom(options.maxFileSize) });
   const definition = chooseWorkflow(file, loaded.definitions, options.workflow);
   checkInputs(loaded, definition.id, input);
+  const undeclared = undeclaredInputs(loaded, definition.id, input);
+  if (undeclared.length && !options.allowUndeclaredInputs) {
+    const declared = Object.keys(loaded.signatures.get(definition.id)?.inputs ?? {});
+    throw new CliError(
+      `--input has ${undeclared.length === 1 ? 'a key' : 'keys'} that workflow '${definition.id}' does not declare: ${undeclared.join(', ')} (declared inputs: ${declared.join(', ') || 'none'}); declare ${undeclared.length === 1 ? 'it' : 'them'} under inputs:, or pass --allow-undeclared-inputs`,
+    );
+  }
+  prepareDbPath(db);
 
   const rootId = randomUUID();
   const style = styleFor(io.stdout);

@@ -1,6 +1,7 @@
+import { checkSqliteIntegrity } from '../adapters/sqlite/check-sqlite-integrity.js';
 import { verifyChain } from '../adapters/shared/hash-chain.js';
 import { EXIT } from './cli-error.js';
-import { childInstances, DEFAULT_DB, openExistingStore, readInstance } from './open-store.js';
+import { assertExistingDb, childInstances, DEFAULT_DB, openExistingStore, readInstance } from './open-store.js';
 import type { TextOut } from './progress/views.js';
 
 /** Options of `wfe verify`. */
@@ -11,11 +12,20 @@ export interface VerifyOptions {
 }
 
 /**
- * `wfe verify ID`: checks the instance's hash chain (versions 1..n without gaps, each hash chained
- * to the previous one). Returns 0 when intact, 1 when an event was edited, removed or reordered.
+ * `wfe verify ID`: checks the database file page by page (`PRAGMA integrity_check`), then the
+ * instance's hash chain (versions 1..n without gaps, each hash chained to the previous one).
+ * Returns 0 when both are intact, 1 when the file is damaged or an event was edited, removed or
+ * reordered; throws (exit 2) when it cannot check.
  */
 export async function verifyCommand(instanceId: string, options: VerifyOptions, out: TextOut): Promise<number> {
   const db = options.db ?? DEFAULT_DB;
+  assertExistingDb(db);
+  const integrity = checkSqliteIntegrity(db);
+  if (!integrity.ok) {
+    out.write(`damaged: ${db}: SQLite's integrity check found ${integrity.problems.length === 1 ? 'a problem' : `${integrity.problems.length} problems`}:\n${integrity.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return EXIT.failed;
+  }
+  out.write(`ok: ${db}: file intact (SQLite integrity check)\n`);
   const store = openExistingStore(db);
   let code: number = EXIT.ok;
   try {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { WorkflowDefinition } from '../domain/definition.js';
 import { WfeError } from '../domain/errors.js';
 import type { RegisteredFunction } from '../domain/step-api.js';
+import { commandIssues } from './command-check.js';
 import { compileWorkflow } from './compile.js';
 import { interpolate, type InterpolationProblem } from './interpolate.js';
 import { schemaIssues } from './schema-check.js';
@@ -12,12 +12,15 @@ import type { ChildTarget, ExecutorOptions } from './step-bodies.js';
 import { assertInputs, outputProblems, type WorkflowSignature } from './workflow-signature.js';
 import { sortIssues, yamlInvalid, type YamlIssue } from './yaml-issue.js';
 import { parseYamlSource } from './yaml-source.js';
+import { DEFAULT_MAX_YAML_BYTES, readWorkflowFile, sizeIssue } from './read-workflow-file.js';
 
 /** Options of `loadWorkflows` / `loadWorkflow` / `parseWorkflows`. */
 export interface LoadOptions {
   /** Values for `((path))` / `${{ path }}` (e.g. the `WFE_CONFIG` JSON). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly executor?: ExecutorOptions;
+  /** The largest workflow file (or text) accepted, in bytes, checked before parsing. Default 5 MiB. */
+  readonly maxBytes?: number;
 }
 
 /** What a workflow file compiles to: definitions, the functions they name, and their signatures. */
@@ -30,7 +33,9 @@ export interface LoadResult {
 }
 
 /** Reads and validates a file's text: every issue, or the validated spec. */
-function analyse(text: string, file: string, config: Readonly<Record<string, unknown>>): { issues: YamlIssue[]; spec?: WorkflowFileSpec } {
+function analyse(text: string, file: string, config: Readonly<Record<string, unknown>>, maxBytes = DEFAULT_MAX_YAML_BYTES): { issues: YamlIssue[]; spec?: WorkflowFileSpec } {
+  // Checked before parsing: the parser's time and memory grow with the text.
+  if (text.length > maxBytes || Buffer.byteLength(text) > maxBytes) return { issues: [sizeIssue(file, Buffer.byteLength(text), maxBytes)] };
   const { source, issues } = parseYamlSource(text, file);
   if (!source) return { issues: sortIssues(issues) };
   const problems: InterpolationProblem[] = [];
@@ -39,24 +44,21 @@ function analyse(text: string, file: string, config: Readonly<Record<string, unk
     ...problems.map((p) => source.issue(p.path, p.message)),
     ...schemaIssues(source, value),
     ...semanticIssues(source, value),
+    ...commandIssues(source, value),
   ];
   return all.length ? { issues: sortIssues(all) } : { issues: [], spec: value as WorkflowFileSpec };
 }
 
 /** Every problem in workflow text (empty when it is valid); nothing is compiled or run. */
-export function validateWorkflowText(text: string, options: { file?: string; config?: Readonly<Record<string, unknown>> } = {}): YamlIssue[] {
-  return analyse(text, options.file ?? '<text>', options.config ?? {}).issues;
+export function validateWorkflowText(text: string, options: { file?: string; config?: Readonly<Record<string, unknown>>; maxBytes?: number } = {}): YamlIssue[] {
+  return analyse(text, options.file ?? '<text>', options.config ?? {}, options.maxBytes).issues;
 }
 
 /** Every problem in a workflow file, each with file:line:column (for `wfe validate`). */
-export function validateFile(path: string, options: { config?: Readonly<Record<string, unknown>> } = {}): YamlIssue[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return [{ file: path, line: 1, column: 1, message: `cannot read the file: ${(e as Error).message}`, path: '(document)' }];
-  }
-  return validateWorkflowText(text, { file: path, config: options.config });
+export function validateFile(path: string, options: { config?: Readonly<Record<string, unknown>>; maxBytes?: number } = {}): YamlIssue[] {
+  const { text, issue } = readWorkflowFile(path, options.maxBytes);
+  if (text === undefined) return [issue!];
+  return validateWorkflowText(text, { file: path, config: options.config, maxBytes: options.maxBytes });
 }
 
 /**
@@ -65,7 +67,7 @@ export function validateFile(path: string, options: { config?: Readonly<Record<s
  */
 export function parseWorkflows(text: string, options: LoadOptions & { file?: string } = {}): LoadResult {
   const file = options.file ?? '<text>';
-  const { issues, spec } = analyse(text, file, options.config ?? {});
+  const { issues, spec } = analyse(text, file, options.config ?? {}, options.maxBytes);
   if (!spec) throw yamlInvalid(issues);
   const specs: readonly WorkflowSpec[] = spec.workflow ? [spec.workflow] : spec.workflows ?? [];
   const signatures = new Map<string, WorkflowSignature>(
@@ -89,12 +91,8 @@ export function parseWorkflows(text: string, options: LoadOptions & { file?: str
 
 /** Reads and compiles every workflow of a file (`workflow:` or `workflows:`). */
 export function loadWorkflows(path: string, options: LoadOptions = {}): LoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new WfeError('YAML_INVALID', `${path}:1:1: cannot read the file: ${(e as Error).message}`, { issues: [] }, { cause: e });
-  }
+  const { text, issue } = readWorkflowFile(path, options.maxBytes);
+  if (text === undefined) throw yamlInvalid([issue!]);
   return parseWorkflows(text, { ...options, file: path });
 }
 
@@ -130,4 +128,15 @@ export function checkInputs(loaded: Pick<LoadResult, 'signatures' | 'file'>, wor
 /** Problems with a finished workflow's declared `outputs` (missing or mistyped); empty when fine. */
 export function checkOutputs(loaded: Pick<LoadResult, 'signatures' | 'file'>, workflowId: string, data: unknown): string[] {
   return outputProblems(signatureOf(loaded, workflowId), data);
+}
+
+/**
+ * The keys of start data that a workflow does not declare under `inputs` (sorted). They would
+ * land in the data without a type check and never reach a shell step's environment; the CLI
+ * refuses them unless told to allow them.
+ */
+export function undeclaredInputs(loaded: Pick<LoadResult, 'signatures' | 'file'>, workflowId: string, data: unknown): string[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
+  const declared = signatureOf(loaded, workflowId).inputs;
+  return Object.keys(data).filter((k) => !Object.prototype.hasOwnProperty.call(declared, k)).sort();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateWorkflowText } from '../../src/yaml/index.js';
+import { invalidUtf8Offset } from '../../src/yaml/read-workflow-file.js';
 
 const deno = (extra: string) => `workflow:
   id: w
@@ -17,5 +18,49 @@ describe('deno memory_limit in the schema', () => {
   it('refuses a size it cannot read, naming where', () => {
     const issues = validateWorkflowText(deno('        memory_limit: lots'), { file: 'w.yaml' });
     expect(issues.map((i) => `${i.line}:${i.column}: ${i.message}`)).toEqual(['8:23: expected a memory size such as 256MB, 1GB, or a number of MB (at least 16), got string "lots"']);
+  });
+});
+
+describe('workflow text limits', () => {
+  it('text over maxBytes is refused before parsing', () => {
+    const text = `workflow:\n  id: w\n  steps:\n    - name: a\n      config: { run: "true" }\n# ${'x'.repeat(2000)}\n`;
+    expect(validateWorkflowText(text, { maxBytes: 1024 }).map((i) => i.message)).toEqual([
+      `the file is 2 KiB, more than the 1 KiB a workflow file may have (raise the limit with --max-file-size, or maxBytes in the load options)`,
+    ]);
+    expect(validateWorkflowText(text)).toEqual([]);
+  });
+
+  it('finds the first byte that is not UTF-8', () => {
+    const ok = Buffer.from('plain ascii, café, 日本, 🙂');
+    expect(invalidUtf8Offset(ok)).toBeUndefined();
+    const cases: [number[], number][] = [
+      [[0x61, 0xff], 1],
+      [[0x61, 0xc3], 1], // truncated sequence
+      [[0xc0, 0xaf], 0], // overlong '/'
+      [[0xed, 0xa0, 0x80], 0], // a UTF-16 surrogate
+      [[0xf4, 0x90, 0x80, 0x80], 0], // past U+10FFFF
+      [[0x61, 0xe2, 0x82, 0x41], 1],
+    ];
+    for (const [bytes, at] of cases) expect(invalidUtf8Offset(Buffer.from(bytes)), bytes.join(',')).toBe(at);
+  });
+});
+
+describe('control characters in commands', () => {
+  const wf = (config: string, type = 'shell') => `workflow:\n  id: w\n  steps:\n    - name: a\n      type: ${type}\n      config: ${config}\n`;
+  it.each([
+    [wf('{ run: "echo a\\0b" }'), "run of step 'a' contains U+0000 (NUL) at line 1, column 7"],
+    [wf('{ run: "echo safe\\rrm -rf x" }'), "run of step 'a' contains U+000D (carriage return) at line 1, column 10"],
+    [wf('{ run: "echo \\e[2Jx" }'), "run of step 'a' contains U+001B (escape)"],
+    [wf('{ run: "true", shell: "bash\\b" }'), "shell of step 'a' contains U+0008 (backspace)"],
+    [wf('{ run: "true", env: { X: "a\\u202Eb" } }'), "env X of step 'a' contains U+202E (a bidirectional override)"],
+    [wf('{ script: "output(1)\\u0007" }', 'deno'), "script of step 'a' contains U+0007 (a control character)"],
+  ])('%j is refused', (text, message) => {
+    const issues = validateWorkflowText(text, { file: 'w.yaml' });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toContain(message);
+    expect(issues[0]!.line).toBe(6);
+  });
+  it('tabs, line feeds and CRLF line ends of the file itself are fine', () => {
+    expect(validateWorkflowText(wf('{ run: "printf \'a\\tb\\n\'" }').replace(/\n/g, '\r\n'))).toEqual([]);
   });
 });
