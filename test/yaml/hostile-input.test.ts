@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflowText } from '../../src/yaml/index.js';
+import { parseWorkflows, validateWorkflowText } from '../../src/yaml/index.js';
+import { runStep } from './step-context.js';
 import { invalidUtf8Offset } from '../../src/yaml/read-workflow-file.js';
 
 const deno = (extra: string) => `workflow:
@@ -62,5 +63,48 @@ describe('control characters in commands', () => {
   });
   it('tabs, line feeds and CRLF line ends of the file itself are fine', () => {
     expect(validateWorkflowText(wf('{ run: "printf \'a\\tb\\n\'" }').replace(/\n/g, '\r\n'))).toEqual([]);
+  });
+});
+
+describe('which data keys reach a shell step of a YAML workflow', () => {
+  const loaded = parseWorkflows(
+    `workflows:
+  - id: w
+    inputs: { release: string, git_config_count: string? }
+    outputs: { url: string? }
+    steps:
+      - name: build
+        outputs: [artifact]
+        config:
+          run: |
+            for v in RELEASE ARTIFACT URL BUILD_STDOUT SURPRISE GIT_CONFIG_COUNT CHILD_OUT; do
+              eval "printf '%s=%s\\\\n' $v \\"\\\${$v:-unset}\\"" >> "$WFE_OUTPUT"
+            done
+      - name: narrow
+        inputs: [{ name: token, path: .release }]
+        config: { run: 'echo "seen=\${TOKEN:-unset}/\${RELEASE:-unset}" >> "$WFE_OUTPUT"' }
+      - name: call
+        type: workflow
+        config: { workflow: child }
+  - id: child
+    outputs: { child_out: string }
+    steps:
+      - name: c
+        config: { run: 'echo "child_out=1" >> "$WFE_OUTPUT"' }
+`,
+    { file: 'w.yaml' },
+  );
+  const data = { release: 'r1', artifact: 'a.tgz', url: 'u', 'build.stdout': 'log', surprise: 'from an event', git_config_count: '1', child_out: 'c' };
+
+  it('declared inputs and outputs (also of called children) do; undeclared keys, step logs and protected names do not', async () => {
+    const { data: after } = await runStep(loaded, 'w', 'build', { data });
+    expect(after).toMatchObject({ RELEASE: 'r1', ARTIFACT: 'a.tgz', URL: 'u', CHILD_OUT: 'c', BUILD_STDOUT: 'unset', SURPRISE: 'unset', GIT_CONFIG_COUNT: 'unset' });
+    expect(after['build.stderr']).toContain("data key 'git_config_count' not exported to the environment: GIT_CONFIG_COUNT is a protected variable");
+    expect(after['build.stderr']).toContain('data keys not exported to the environment (not declared as an input or output): build.stdout, surprise');
+  });
+
+  it("a step's own inputs: names do", async () => {
+    const { data: after } = await runStep(loaded, 'w', 'narrow', { data });
+    expect(after.seen).toBe('r1/unset');
   });
 });
