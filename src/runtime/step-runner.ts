@@ -91,8 +91,9 @@ export async function runPointer(
           return { kind: 'completed', patches: applyOutputs(step, fns, state, output, base) };
         }
         if (p.status === 'waitingForEvent') {
-          // Runnable while waiting only because its timeout passed (an event would have been delivered first).
-          throw Object.assign(new Error(`${step.name}: no event ${p.eventName}/${p.eventKey} came in time`), { name: 'Timeout' });
+          // Runnable while waiting only because its timeout passed (an event would have been delivered
+          // first). The engine's own failure: no stack, which would only say where the runner ran.
+          return { kind: 'failed', error: { type: 'Timeout', message: `${step.name}: no event ${p.eventName}/${p.eventKey} came in time` } };
         }
         const params = step.params ?? {};
         const timeout = params.timeout ? fns.dyn<number>(params.timeout, state.data, base) : undefined;

@@ -12,16 +12,17 @@ import { fold } from '../../src/domain/evolve.js';
 import { isTerminal } from '../../src/domain/state.js';
 import { propertyParams, timeoutFor } from './support/config.js';
 import { crashRun, duplicates, type CrashMode } from './support/crash.js';
-import { scenarioArb } from './support/scenario.js';
+import { DEFAULT_SIZES, scenarioArb } from './support/scenario.js';
 import { eventsOf, expectGapless, expectSame } from './support/checks.js';
 
 /**
- * Scenarios without interrupts: a suspend or terminate by request lands on whatever state the
- * instance is in at that round, and a take-over may legitimately finish a pass a little later than
+ * Scenarios without interrupts and without wait timeouts: a suspend or terminate by request lands
+ * on whatever state the instance is in at that round, and a wait's timeout fires or not depending
+ * on when its event is delivered; a take-over may legitimately finish a pass a little later than
  * the run without a crash (a claim that lost the race for the lock comes back later), so the two
- * runs could be interrupted at different points.
+ * runs could be interrupted, or time out, at different points.
  */
-const crashScenarioArb = scenarioArb().map(({ interrupt: _interrupt, ...sc }) => sc);
+const crashScenarioArb = scenarioArb({ ...DEFAULT_SIZES, timeouts: false }).map(({ interrupt: _interrupt, ...sc }) => sc);
 
 describe('crash between two appends', () => {
   it('a new host on the same stores finishes the instance as if nothing had happened', async () => {

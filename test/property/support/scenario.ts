@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { workflow, type BuiltWorkflow, type StepBuilder, type WorkflowBuilder } from '../../../src/domain/builder.js';
 import type { ErrorBehavior } from '../../../src/domain/definition.js';
 import type { Json } from '../../../src/domain/json.js';
-import type { StepContext } from '../../../src/domain/step-api.js';
+import { Result, type StepContext } from '../../../src/domain/step-api.js';
 
 export type Data = Record<string, Json>;
 
@@ -44,13 +44,24 @@ export type Node =
   | { readonly k: 'while'; readonly times: number; readonly body: readonly Node[] }
   | { readonly k: 'forEach'; readonly items: readonly number[]; readonly sequential: boolean; readonly body: readonly Node[] }
   | { readonly k: 'parallel'; readonly branches: readonly (readonly Node[])[] }
-  | { readonly k: 'saga'; readonly body: readonly Node[]; readonly compensation?: readonly Attempt[]; readonly retries?: number }
+  | {
+      readonly k: 'saga';
+      readonly body: readonly Node[];
+      readonly compensation?: readonly Attempt[];
+      readonly retries?: number;
+      /** The saga's own onError after its compensations (instead of `retries`). */
+      readonly onError?: 'terminate' | 'suspend' | 'fail';
+    }
+  /** A task returning `Result.outcome(outcome)`, then a group of `when` blocks (a value, or 'even' for a predicate). */
+  | { readonly k: 'switch'; readonly outcome: number; readonly cases: readonly { readonly match: number | 'even'; readonly body: readonly Node[] }[] }
   | {
       readonly k: 'wait';
       readonly publish: PublishAt;
       readonly copies: number;
       /** `cancelCondition`: cancel the wait once the shared list has this many elements. */
       readonly cancelAt?: { readonly length: number; readonly proceed: boolean };
+      /** Fail with `Timeout` when no event came this long (ms) after the wait began. */
+      readonly timeout?: number;
     }
   | { readonly k: 'delay'; readonly ms: number }
   /** `endWorkflow()`: complete the workflow at once. */
@@ -144,22 +155,23 @@ const taskArb = (shift: boolean): fc.Arbitrary<Node> =>
     // One task in ten is skipped (`runIf(() => false)`).
     .map(({ skipRoll, ...task }) => (skipRoll === 0 ? { ...task, skip: true } : task));
 
-const waitArb: fc.Arbitrary<Node> = fc.record(
+const waitArb = (timeouts: boolean): fc.Arbitrary<Node> => fc.record(
   {
     k: fc.constant('wait' as const),
     publish: fc.constantFrom<PublishAt>('before', 'after', 'late', 'before', 'after', 'never'),
     copies: fc.integer({ min: 1, max: 2 }),
     cancelAt: fc.record({ length: fc.integer({ min: 1, max: 4 }), proceed: fc.boolean() }),
+    ...(timeouts ? { timeout: fc.constantFrom(1000, 30_000) } : {}),
   },
   { requiredKeys: ['k', 'publish', 'copies'] },
 );
 
 const delayArb: fc.Arbitrary<Node> = fc.record({ k: fc.constant('delay' as const), ms: fc.constantFrom(0, 1000, 30_000) });
 
-const leafArb = (shift: boolean): fc.Arbitrary<Node> =>
+const leafArb = (shift: boolean, timeouts: boolean): fc.Arbitrary<Node> =>
   fc.oneof(
     { weight: 24, arbitrary: taskArb(shift) },
-    { weight: 4, arbitrary: waitArb },
+    { weight: 4, arbitrary: waitArb(timeouts) },
     { weight: 4, arbitrary: delayArb },
     { weight: 1, arbitrary: fc.constant({ k: 'end' as const }) },
   );
@@ -173,6 +185,8 @@ export interface Sizes {
   readonly topWidth: number;
   /** Generate list removals in steps that run beside others too (default true). */
   readonly conflicts?: boolean;
+  /** Give some waits a timeout (default true): their outcome then depends on when the host runs. */
+  readonly timeouts?: boolean;
 }
 
 export const DEFAULT_SIZES: Sizes = { depth: 3, width: 3, topWidth: 4, conflicts: true };
@@ -180,7 +194,8 @@ export const DEFAULT_SIZES: Sizes = { depth: 3, width: 3, topWidth: 4, conflicts
 /** `concurrent`: inside a parallel branch or a parallel forEach, where sibling steps share a pass. */
 function nodeArb(depth: number, sizes: Sizes, concurrent: boolean): fc.Arbitrary<Node> {
   const shift = !concurrent || sizes.conflicts !== false;
-  if (depth <= 0) return leafArb(shift);
+  const timeouts = sizes.timeouts !== false;
+  if (depth <= 0) return leafArb(shift, timeouts);
   const body = (inParallel: boolean) => fc.array(nodeArb(depth - 1, sizes, concurrent || inParallel), { minLength: 1, maxLength: sizes.width });
   const containers: fc.Arbitrary<Node>[] = [
     fc.record({ k: fc.constant('if' as const), cond: fc.boolean(), body: body(false) }),
@@ -195,12 +210,24 @@ function nodeArb(depth: number, sizes: Sizes, concurrent: boolean): fc.Arbitrary
     ),
     fc.record({ k: fc.constant('parallel' as const), branches: fc.array(body(true), { minLength: 1, maxLength: 3 }) }),
     fc.record(
-      { k: fc.constant('saga' as const), body: body(false), compensation: scriptArb(false), retries: fc.integer({ min: 1, max: 2 }) },
+      {
+        k: fc.constant('saga' as const),
+        body: body(false),
+        compensation: scriptArb(false),
+        retries: fc.integer({ min: 1, max: 2 }),
+        onError: fc.constantFrom('terminate' as const, 'suspend' as const, 'fail' as const),
+      },
       { requiredKeys: ['k', 'body'] },
     ),
+    fc.record({
+      k: fc.constant('switch' as const),
+      outcome: fc.integer({ min: 0, max: 2 }),
+      // Matched blocks run side by side.
+      cases: fc.array(fc.record({ match: fc.constantFrom<number | 'even'>(0, 1, 2, 'even'), body: body(true) }), { minLength: 1, maxLength: 3 }),
+    }),
   ];
   return fc.oneof(
-    { weight: 4, arbitrary: leafArb(shift) },
+    { weight: 4, arbitrary: leafArb(shift, timeouts) },
     ...containers.map((arbitrary) => ({ weight: 1, arbitrary })),
   );
 }
@@ -348,13 +375,25 @@ export function buildScenario(sc: Scenario, options: BuildOptions = {}): BuiltSc
       case 'saga': {
         const b = sb.saga((br) => chainAll(br.start(), n.body));
         if (n.compensation) b.compensateWith(scripted(n.compensation, 'c', observe), 'undo saga');
-        if (n.retries !== undefined) b.onError({ type: 'retry', interval: 1000, maxRetries: n.retries });
+        if (n.onError) b.onError(n.onError);
+        else if (n.retries !== undefined) b.onError({ type: 'retry', interval: 1000, maxRetries: n.retries });
+        return b;
+      }
+      case 'switch': {
+        let b = sb.then((ctx) => {
+          observe?.(ctx);
+          return Result.outcome(n.outcome);
+        }, 'classify');
+        for (const c of n.cases) {
+          const match = c.match === 'even' ? (o: Json) => typeof o === 'number' && o % 2 === 0 : c.match;
+          b = b.when(match).do((br) => chainAll(br.start(), c.body));
+        }
         return b;
       }
       case 'wait': {
         const name = `ev${waits.length + 1}`;
         waits.push({ name, key: EVENT_KEY, publish: n.publish, copies: n.copies });
-        const b = sb.waitFor(name, EVENT_KEY).output((d, o: { eventData: Json }) => {
+        const b = sb.waitFor(name, EVENT_KEY, undefined, n.timeout !== undefined ? { timeout: n.timeout } : {}).output((d, o: { eventData: Json }) => {
           d[`w_${name}`] = o.eventData;
         });
         const cancelAt = n.cancelAt;
@@ -379,6 +418,7 @@ export function sizeOf(nodes: readonly Node[]): number {
   for (const node of nodes) {
     n++;
     if ('body' in node) n += sizeOf(node.body);
+    if (node.k === 'switch') for (const c of node.cases) n += sizeOf(c.body);
     if (node.k === 'parallel') for (const b of node.branches) n += sizeOf(b);
   }
   return n;
