@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `wfe` command: `wfe run FILE`, `wfe validate FILE`, `wfe history ID`, `wfe verify ID`.
+ * The `wfe` command: `wfe run FILE`, `wfe validate FILE`, `wfe history ID`, `wfe publish NAME KEY`, `wfe verify ID`.
  * Exit codes: 0 ok, 1 a problem found (the run failed, the file is invalid, the database file is
  * damaged, the chain is broken), 2 could not run or check (bad input, a database that cannot be opened),
  * 130 interrupted.

@@ -131,7 +131,33 @@ describe("a container's own onError, after its compensations (decide)", () => {
     });
   });
 
-  it('without an onError of its own, a saga with no compensation still fails, and one with a compensation resumes', () => {
+  it('any container with a compensation: a sequence with onError(terminate) runs its compensation, then terminates', () => {
+    const wf = workflow('seq-term')
+      .sequence((b) => b.startWith(noop, 'charge'))
+      .compensateWith(noop, 'refund')
+      .onError('terminate')
+      .then(noop, 'after')
+      .build();
+    // steps: 0 sequence, 1 charge, 2 refund, 3 after
+    const reason = 'sequence failed (charge) and was compensated';
+    const started = historyOf(wf, [{ type: 'Start', instanceId: 'i', data: {} }, exec(0, { kind: 'enter' })]);
+    workflowSpec(wf).given(started).when(exec(1, { kind: 'failed', error: declined })).then([
+      { type: 'StepStarted', pointerId: 1, attempt: 1 },
+      { type: 'StepFailed', pointerId: 1, attempt: 1, error: declined },
+      { type: 'CompensationStarted', pointerId: 1, chainId: 1, links: [{ stepId: 2, compensates: 0, scope: [] }], then: { kind: 'terminate', reason }, reason: 'compensate', failed: [1, 0] },
+      { type: 'StepsActivated', pointers: [{ id: 2, stepId: 2, scope: [], chainId: 1, chainIndex: 0, handler: true, compensates: 0 }] },
+    ]);
+    const failed = historyOf(wf, [{ type: 'Start', instanceId: 'i', data: {} }, exec(0, { kind: 'enter' }), exec(1, { kind: 'failed', error: declined })]);
+    workflowSpec(wf).given(failed).when(exec(2, { kind: 'completed' })).then([
+      { type: 'StepStarted', pointerId: 2, attempt: 1 },
+      { type: 'StepCompleted', pointerId: 2 },
+      { type: 'StepCompensated', pointerId: 0 },
+      { type: 'CompensationCompleted', chainId: 1 },
+      { type: 'WorkflowTerminated', reason },
+    ]);
+  });
+
+  it('without an onError of its own, a saga with no compensation still fails (one with a compensation resumes: errors.test.ts)', () => {
     workflowSpec(sagaWith(undefined)).given(historyOf(sagaWith(undefined), beforeFailure)).when(exec(2, { kind: 'failed', error: declined })).then(failureEvents({ kind: 'fail' }));
   });
 });
