@@ -44,7 +44,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('-i, --input <json>', 'start data (the workflow inputs), as a JSON object')
     .option('-s, --stream-output', "print steps' stdout and stderr lines as they come")
     .option('-t, --timeout <duration>', 'stop and terminate the run after this long (30s, 10m, 1h)')
-    .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 5MB)')
+    .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 1MB)')
     .option('--allow-undeclared-inputs', 'accept --input keys the workflow does not declare (they never reach a step environment)')
     .action(async (file: string, opts: Record<string, unknown>) => io.exit(await runCommand(file, opts, io)));
 
@@ -53,7 +53,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       .command('validate')
       .description('check FILE and print every problem as file:line:column')
       .argument('<file>', 'a YAML workflow file')
-      .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 5MB)'),
+      .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 1MB)'),
   ).action(
     (file: string, opts: Record<string, unknown>) => io.exit(validateCommand(file, opts, io.stdout)),
   );

@@ -27,7 +27,7 @@ export interface RunOptions {
   readonly input?: string;
   readonly streamOutput?: boolean;
   readonly timeout?: string;
-  /** Largest workflow file read (`5MB`, `512KB`, bytes). Default 5 MiB. */
+  /** Largest workflow file read (`5MB`, `512KB`, bytes). Default 1 MiB. */
   readonly maxFileSize?: string;
   /** Start data may hold keys the workflow does not declare under `inputs`. */
   readonly allowUndeclaredInputs?: boolean;

@@ -8,7 +8,7 @@ import type { TextOut } from './progress/views.js';
 export interface ValidateOptions {
   readonly config?: string;
   readonly configFile?: string;
-  /** Largest workflow file read (`5MB`, `512KB`, bytes). Default 5 MiB. */
+  /** Largest workflow file read (`5MB`, `512KB`, bytes). Default 1 MiB. */
   readonly maxFileSize?: string;
 }
 

@@ -19,7 +19,7 @@ export interface LoadOptions {
   /** Values for `((path))` / `${{ path }}` (e.g. the `WFE_CONFIG` JSON). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly executor?: ExecutorOptions;
-  /** The largest workflow file (or text) accepted, in bytes, checked before parsing. Default 5 MiB. */
+  /** The largest workflow file (or text) accepted, in bytes, checked before parsing. Default 1 MiB. */
   readonly maxBytes?: number;
 }
 
