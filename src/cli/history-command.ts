@@ -4,15 +4,15 @@ import { fold } from '../domain/evolve.js';
 import { timeline, type TimelineRow } from '../projections/timeline.js';
 import { loadWorkflows } from '../yaml/index.js';
 import { configFrom } from './cli-input.js';
-import { childInstances, DEFAULT_DB, openExistingStore, readInstance } from './open-store.js';
+import { childInstances, DEFAULT_DB, openExistingStore, readInstance, type OpenStore } from './open-store.js';
+import type { InstanceState } from '../domain/state.js';
 import { firstLine, PLAIN, styleFor } from './progress/format.js';
 import type { TextOut } from './progress/views.js';
-import { readRunRecord } from './run-record.js';
 
 /** Options of `wfe history`. */
 export interface HistoryOptions {
   readonly db?: string;
-  /** The YAML file, when the run's record is gone (step names come from it). */
+  /** The YAML file, to name steps when the store has no copy of the definition (runs made before definitions were stored). */
   readonly file?: string;
   readonly config?: string;
   readonly configFile?: string;
@@ -22,9 +22,11 @@ export interface HistoryOptions {
   readonly json?: boolean;
 }
 
-function definitionsFor(db: string, instanceId: string, options: HistoryOptions): readonly WorkflowDefinition[] {
-  if (options.file) return loadWorkflows(options.file, { config: configFrom(options) }).definitions;
-  return readRunRecord(db, instanceId)?.definitions ?? [];
+/** The definition an instance ran: from the definition store, or from `--file` when given. */
+async function definitionOf(store: OpenStore, state: InstanceState, options: HistoryOptions): Promise<WorkflowDefinition | undefined> {
+  if (options.file) return loadWorkflows(options.file, { config: configFrom(options) }).definitions.find((d) => d.id === state.definitionId && d.version === state.definitionVersion);
+  const stored = await store.definitions.get(state.definitionId, state.definitionVersion);
+  return stored?.definition as unknown as WorkflowDefinition | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ function definitionsFor(db: string, instanceId: string, options: HistoryOptions)
  */
 export async function historyCommand(instanceId: string, options: HistoryOptions, out: TextOut): Promise<number> {
   const db = options.db ?? DEFAULT_DB;
-  const store = openExistingStore(db);
+  const store = await openExistingStore(db);
   try {
     const queue = [instanceId];
     const json: Record<string, TimelineRow[]> = {};
@@ -41,7 +43,7 @@ export async function historyCommand(instanceId: string, options: HistoryOptions
       const id = queue.shift()!;
       const events = await readInstance(store, id, db);
       const state = fold(undefined, events.map((e) => e.event));
-      const definition = definitionsFor(db, id, options).find((d) => d.id === state.definitionId && d.version === state.definitionVersion);
+      const definition = await definitionOf(store, state, options);
       const rows = timeline(definition, events);
       const children = childInstances(events);
       if (options.children) queue.push(...children);
@@ -68,7 +70,7 @@ function renderTable(id: string, defId: string, version: number, status: string,
   });
   for (const r of rows) table.push([r.version, r.offset, r.type, r.step ?? '', clip(firstLine(r.detail), 90)]);
   const head = `instance ${id}: ${defId}@${version}, ${status}, started ${new Date(startedAt).toISOString()}, ${rows.length} events`;
-  const note = named ? '' : '\n(step names unknown: the run record is gone; pass --file with the workflow file)';
+  const note = named ? '' : '\n(step names unknown: the definition is not in the store; pass --file with the workflow file)';
   return `${style.bold(head)}${note}\n${table.toString()}`;
 }
 

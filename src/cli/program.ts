@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
 import { historyCommand } from './history-command.js';
+import { projectionsCommand } from './projections-command.js';
+import { searchCommand } from './search-command.js';
+import { CliError } from './cli-error.js';
 import { DEFAULT_DB } from './open-store.js';
 import type { TextOut } from './progress/views.js';
 import { publishCommand } from './publish-command.js';
@@ -19,12 +22,15 @@ export interface ProgramIo {
   readonly exit: (code: number) => void;
 }
 
+const DB_HELP = 'the store: a SQLite file, or a postgres:// URL';
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 const configOptions = (cmd: Command): Command =>
   cmd
     .addOption(new Option('--config <json>', 'interpolation values for ((path)) placeholders, as JSON (default: $WFE_CONFIG)').conflicts('configFile'))
     .option('--config-file <file>', 'the same, from a JSON file');
 
-/** The `wfe` command line: run, validate, history, publish, verify. */
+/** The `wfe` command line: run, validate, history, publish, verify, search, projections. */
 export function buildProgram(io: ProgramIo, version: string): Command {
   const program = new Command('wfe')
     .description('Run YAML workflows on wfe, the event-sourced workflow engine, and inspect their runs.')
@@ -63,7 +69,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       .command('history')
       .description("print an instance's timeline, folded from its log")
       .argument('<id>', 'the instance id `wfe run` printed')
-      .option('--db <path>', 'SQLite database', DEFAULT_DB)
+      .option('--db <path|url>', DB_HELP, DEFAULT_DB)
       .option('--children', 'also print the child workflows it started')
       .option('--json', 'print the timeline rows as JSON')
       .option('--file <file>', 'the workflow file, for step names when the run record is gone'),
@@ -83,9 +89,38 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .command('verify')
     .description("check the database file and an instance's hash chain: exit 1 if the file is damaged or an event was edited, removed or reordered, 2 if it cannot check")
     .argument('<id>', 'the instance id')
-    .option('--db <path>', 'SQLite database', DEFAULT_DB)
+    .option('--db <path|url>', DB_HELP, DEFAULT_DB)
     .option('--children', 'also verify the child workflows it started')
     .action(async (id: string, opts: Record<string, unknown>) => io.exit(await verifyCommand(id, opts, io.stdout)));
+
+  program
+    .command('search')
+    .description('find instances in the index: free text, status, definition, dates, data fields')
+    .argument('[text]', 'words that must all occur (reference, definition, step names, text data fields); a trailing * matches a prefix')
+    .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+    .option('--status <s>', 'runnable, suspended, complete, terminated or failed (comma-separated for several)')
+    .option('--definition <id[@version]>', 'only instances of this workflow (and version)')
+    .option('--since <time>', 'created at or after: an ISO date or a time back from now (30m, 2h, 7d)')
+    .option('--until <time>', 'created before: an ISO date or a time back from now')
+    .option('--where <path=value>', 'a data field filter (=, !=, >, >=, <, <=); repeat for several', collect)
+    .option('--waiting <event>', 'waiting for an event of this name')
+    .option('--failed-step <name>', 'a step of this name failed')
+    .option('--limit <n>', 'page size (1-1000, default 50)')
+    .option('--cursor <cursor>', 'the next page of a previous search')
+    .option('--json', 'print { items, nextCursor } as JSON')
+    .action(async (text: string | undefined, opts: Record<string, unknown>) => io.exit(await searchCommand(text, opts, io.stdout)));
+
+  program
+    .command('projections')
+    .description('list projections, rebuild them from the log, or verify them against it (verify exits 1 on drift)')
+    .argument('<action>', 'list, rebuild or verify')
+    .argument('[name]', 'one projection (default: all)')
+    .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+    .option('--json', 'print the result as JSON')
+    .action(async (action: string, name: string | undefined, opts: Record<string, unknown>) => {
+      if (!['list', 'rebuild', 'verify'].includes(action)) throw new CliError(`projections ${action}: expected list, rebuild or verify`);
+      io.exit(await projectionsCommand(action, name, opts, io.stdout));
+    });
 
   return program;
 }

@@ -44,7 +44,7 @@ export async function publishCommand(name: string, key: string, options: Publish
   const data = options.data === undefined ? null : parseJson(options.data, '--data');
   const args = validatePublishArgs(name, key, data, effectiveTime(options.effectiveAt));
   const db = options.db ?? DEFAULT_DB;
-  const store = openExistingStore(db);
+  const store = await openExistingStore(db);
   try {
     const id = randomUUID();
     const waiting = await publishToStore(store, args, Date.now(), id);

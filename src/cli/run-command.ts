@@ -16,7 +16,6 @@ import { PlainView, TtyView, type TextOut } from './progress/views.js';
 import { summaryLines, type RunEnd } from './run-summary.js';
 import { RunCanceller } from './run-canceller.js';
 import { CANCEL_GRACE_MS, cancelRun, orphanOfEndedRun, stopInstances } from './run-stop.js';
-import { writeRunRecord } from './run-record.js';
 
 /** Options of `wfe run`. */
 export interface RunOptions {
@@ -118,7 +117,6 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   await host.start();
   let timer: NodeJS.Timeout | undefined;
   try {
-    writeRunRecord(db, { instanceId: rootId, file, workflowId: definition.id, version: definition.version, startedAt: started, definitions: loaded.definitions });
     view.print([style.bold(`wfe run ${file}: ${definition.id}@${definition.version}`) + style.dim(` (instance ${rootId})`)]);
     await host.startWorkflow(definition.id, { version: definition.version, data: input, instanceId: rootId, reference: file });
     if (timeoutMs !== undefined) timer = setTimeout(() => settle({ kind: 'timeout', ms: timeoutMs }), timeoutMs);

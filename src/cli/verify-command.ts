@@ -1,7 +1,7 @@
 import { checkSqliteIntegrity } from '../adapters/sqlite/check-sqlite-integrity.js';
 import { verifyChain } from '../adapters/shared/hash-chain.js';
 import { EXIT } from './cli-error.js';
-import { assertExistingDb, childInstances, DEFAULT_DB, openExistingStore, readInstance } from './open-store.js';
+import { assertExistingDb, childInstances, DEFAULT_DB, isPostgresUrl, openExistingStore, readInstance } from './open-store.js';
 import type { TextOut } from './progress/views.js';
 
 /** Options of `wfe verify`. */
@@ -19,14 +19,16 @@ export interface VerifyOptions {
  */
 export async function verifyCommand(instanceId: string, options: VerifyOptions, out: TextOut): Promise<number> {
   const db = options.db ?? DEFAULT_DB;
-  assertExistingDb(db);
-  const integrity = checkSqliteIntegrity(db);
-  if (!integrity.ok) {
-    out.write(`damaged: ${db}: SQLite's integrity check found ${integrity.problems.length === 1 ? 'a problem' : `${integrity.problems.length} problems`}:\n${integrity.problems.map((p) => `  ${p}`).join('\n')}\n`);
-    return EXIT.failed;
+  if (!isPostgresUrl(db)) {
+    assertExistingDb(db);
+    const integrity = checkSqliteIntegrity(db);
+    if (!integrity.ok) {
+      out.write(`damaged: ${db}: SQLite's integrity check found ${integrity.problems.length === 1 ? 'a problem' : `${integrity.problems.length} problems`}:\n${integrity.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return EXIT.failed;
+    }
+    out.write(`ok: ${db}: file intact (SQLite integrity check)\n`);
   }
-  out.write(`ok: ${db}: file intact (SQLite integrity check)\n`);
-  const store = openExistingStore(db);
+  const store = await openExistingStore(db);
   let code: number = EXIT.ok;
   try {
     const queue = [instanceId];

@@ -9,7 +9,8 @@ import type { Json } from './json.js';
 export type Execution =
   /** The step proceeds: `matched` lists the indexes of predicate outcomes that held. */
   | { readonly kind: 'completed'; readonly outcome?: Json; readonly matched?: readonly number[]; readonly patches?: readonly DataPatch[] }
-  | { readonly kind: 'failed'; readonly error: StepFailure }
+  /** `during: 'cancelCondition'`: the step's cancel condition threw while the step waited (fails it there). */
+  | { readonly kind: 'failed'; readonly error: StepFailure; readonly during?: 'cancelCondition' }
   /** Run again at `dueAt` (delay, custom sleeps). */
   | { readonly kind: 'sleep'; readonly dueAt: number; readonly persistenceData?: Json }
   /** Wait for an external event; with `timeoutAt`, the step runs again then if none came (and fails). */
@@ -31,7 +32,7 @@ export type Execution =
   | { readonly kind: 'end' };
 
 export type Command =
-  | { readonly type: 'Start'; readonly instanceId: string; readonly data: Json; readonly reference?: string; readonly parentInstanceId?: string }
+  | { readonly type: 'Start'; readonly instanceId: string; readonly data: Json; readonly reference?: string; readonly parentInstanceId?: string; readonly definitionHash?: string }
   | { readonly type: 'Execute'; readonly pointerId: number; readonly attempt: number; readonly startedAt: number; readonly execution: Execution }
   | { readonly type: 'DeliverEvent'; readonly pointerId: number; readonly event: { readonly id: string; readonly name: string; readonly key: string; readonly data: Json; readonly effectiveAt: number } }
   | { readonly type: 'Cancel'; readonly pointerId: number; readonly proceed: boolean; readonly reason: string }

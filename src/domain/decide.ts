@@ -149,6 +149,7 @@ class Session {
           data,
           ...(c.reference !== undefined ? { reference: c.reference } : {}),
           ...(c.parentInstanceId !== undefined ? { parentInstanceId: c.parentInstanceId } : {}),
+          ...(c.definitionHash !== undefined ? { definitionHash: c.definitionHash } : {}),
         });
         this.emit({ type: 'StepsActivated', pointers: [{ id: 0, stepId: 0, scope: [] }] });
         return;
@@ -205,7 +206,9 @@ class Session {
   private execute(pointerId: number, attempt: number, startedAt: number, x: Execution): void {
     this.mustBeRunnable();
     const p = this.ptr(pointerId);
-    if (!p.active || !(['pending', 'sleeping', 'running'].includes(p.status) || waitTimedOut(p, this.now))) {
+    // A failure of user code that runs while a step waits (its cancel condition threw) fails it too.
+    const runnable = ['pending', 'sleeping', 'running'].includes(p.status) || waitTimedOut(p, this.now) || (x.kind === 'failed' && x.during === 'cancelCondition' && p.status === 'waitingForEvent');
+    if (!p.active || !runnable) {
       reject('INVALID_STATE', `pointer ${p.id} is ${p.status}, not runnable`, { pointerId });
     }
     const step = this.step(p);

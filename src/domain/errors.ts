@@ -26,7 +26,8 @@ export type WfeErrorCode =
   | 'EXECUTOR_FAILED'
   | 'MISSING_DEPENDENCY'
   | 'INVALID_QUERY'
-  | 'DEFINITION_CONFLICT';
+  | 'DEFINITION_CONFLICT'
+  | 'PROJECTION_FAILED';
 
 const BRAND = Symbol.for('wfe.error');
 

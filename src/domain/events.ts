@@ -73,6 +73,8 @@ export interface WorkflowStarted extends Base<'WorkflowStarted'> {
   readonly reference?: string;
   /** Set for a child workflow: the instance that started it (told when this one ends). */
   readonly parentInstanceId?: string;
+  /** Content hash of the stored definition the instance runs (see the definition store). */
+  readonly definitionHash?: string;
 }
 export interface StepsActivated extends Base<'StepsActivated'> {
   readonly pointers: readonly NewPointer[];

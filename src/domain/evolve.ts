@@ -15,6 +15,7 @@ function emptyState(): MState {
     status: 'runnable',
     data: null,
     createdAt: 0,
+    updatedAt: 0,
     version: 0,
     pointerChunks: [],
     pointerCount: 0,
@@ -164,6 +165,7 @@ export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[
 /** The one place where events change state. */
 export function apply(d: MState, e: WorkflowEvent): void {
   d.version++;
+  d.updatedAt = e.at;
   switch (e.type) {
     case 'WorkflowStarted':
       d.instanceId = e.instanceId;
@@ -172,6 +174,7 @@ export function apply(d: MState, e: WorkflowEvent): void {
       d.data = clone(e.data);
       if (e.reference !== undefined) d.reference = e.reference;
       if (e.parentInstanceId !== undefined) d.parentInstanceId = e.parentInstanceId;
+      if (e.definitionHash !== undefined) d.definitionHash = e.definitionHash;
       d.createdAt = e.at;
       d.status = 'runnable';
       return;

@@ -69,11 +69,15 @@ export interface InstanceState {
   readonly instanceId: string;
   readonly definitionId: string;
   readonly definitionVersion: number;
+  /** Content hash of the definition it started with, when the host stored it. */
+  readonly definitionHash?: string;
   readonly reference?: string;
   readonly status: WorkflowStatus;
   readonly data: Json;
   readonly createdAt: number;
   readonly completedAt?: number;
+  /** Decision time of the last event folded. */
+  readonly updatedAt: number;
   /** Stream version: how many events have been folded. */
   readonly version: number;
   readonly pointerChunks: readonly (readonly ExecutionPointer[])[];

@@ -19,7 +19,12 @@ export interface HostEvents {
   /** Every event appended by this host, after it is durable. */
   'events:appended': { instanceId: string; events: readonly WorkflowEvent[]; version: number };
   'append:conflict': { instanceId: string; expectedVersion: number; actualVersion?: number };
-  'host:error': { error: unknown; instanceId?: string; where: string };
+  /** Something went wrong outside any workflow's own logic (a store down, a listener threw). */
+  'host:error': { error: unknown; instanceId?: string; where: string; retryInMs?: number; repeated?: boolean };
+  /** The store works again after `host:error`s with back-off. */
+  'host:recovered': { where: string };
+  /** A stored snapshot did not match the log and was not used (the state was folded from the log). */
+  'snapshot:refused': { instanceId: string; version: number; reason: string };
 }
 
 export type HostEventName = keyof HostEvents;

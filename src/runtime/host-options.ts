@@ -1,4 +1,5 @@
 import type { Persistence } from '../ports/persistence.js';
+import type { IndexedDataOptions } from '../projections/instance-summary.js';
 import type { Clock } from './clock.js';
 import type { HostEvents, HostListener, WorkflowMiddleware } from './hooks.js';
 import type { StepMiddleware } from './step-runner.js';
@@ -26,6 +27,10 @@ export interface HostOptions {
   errorRetryInterval?: number;
   /** Passes over one instance before it yields to others (a tight loop cannot starve the host). Default 200. */
   maxPassesPerClaim?: number;
+  /** Run the async projections (step rows, counters) in this host. Default true. */
+  asyncProjections?: boolean;
+  /** Which data fields the instance index keeps for search filters and free text. */
+  index?: IndexedDataOptions;
   stepMiddleware?: readonly StepMiddleware[];
   workflowMiddleware?: readonly WorkflowMiddleware[];
   hooks?: { [K in keyof HostEvents]?: HostListener<K> };
@@ -52,6 +57,8 @@ export function compileHostOptions(o: HostOptions, defaults: { clock: Clock; new
     snapshotEvery: positive('snapshotEvery', o.snapshotEvery, 500),
     errorRetryInterval: positive('errorRetryInterval', o.errorRetryInterval, 5000),
     maxPassesPerClaim: positive('maxPassesPerClaim', o.maxPassesPerClaim, 200),
+    index: o.index ?? {},
+    asyncProjections: o.asyncProjections ?? true,
     stepMiddleware: o.stepMiddleware ?? [],
     workflowMiddleware: o.workflowMiddleware ?? [],
   };

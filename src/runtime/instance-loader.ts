@@ -1,15 +1,23 @@
 import { fold } from '../domain/evolve.js';
-import type { Json } from '../domain/json.js';
 import type { InstanceState } from '../domain/state.js';
 import type { EventLog } from '../ports/event-log.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
+import { SNAPSHOT_SCHEMA } from '../projections/snapshot.js';
 
-/** Bumped whenever the state's shape changes: snapshots of another schema are ignored (the log is folded instead). */
-export const SNAPSHOT_SCHEMA = 2;
+export { SNAPSHOT_SCHEMA };
+
+/** Why a stored snapshot was not used. */
+export interface RefusedSnapshot {
+  readonly instanceId: string;
+  readonly version: number;
+  readonly reason: string;
+}
 
 /**
  * Loads instance state: the cached state (or the latest snapshot) plus the events after it.
  * Reading the tail even for a cached state keeps it right when another host appended meanwhile.
+ * A snapshot is used only when the log has, at the snapshot's version, the very event whose chain
+ * hash the snapshot recorded; otherwise it is refused (reported) and the state is folded from the log.
  */
 export class InstanceLoader {
   private readonly cache = new Map<string, InstanceState>();
@@ -18,25 +26,37 @@ export class InstanceLoader {
   constructor(
     private readonly log: EventLog,
     private readonly snapshots: SnapshotStore,
-    private readonly snapshotEvery: number,
+    private readonly onRefused: (refused: RefusedSnapshot) => void = () => undefined,
     private readonly maxCached = 10_000,
   ) {}
 
   /** The instance's state, or undefined when its stream does not exist. */
   async load(instanceId: string, options: { useSnapshots?: boolean } = {}): Promise<InstanceState | undefined> {
-    let base = this.cache.get(instanceId);
-    if (!base && options.useSnapshots !== false) {
-      const snap = await this.snapshots.load(instanceId);
-      if (snap && snap.schema === SNAPSHOT_SCHEMA) {
-        base = snap.state as unknown as InstanceState;
-        this.snapshotVersions.set(instanceId, snap.version);
-      }
-    }
-    const tail = await this.log.read(instanceId, (base?.version ?? 0) + 1);
-    const state = fold(base, tail.map((e) => e.event));
+    const cached = this.cache.get(instanceId);
+    const state = cached ? fold(cached, (await this.log.read(instanceId, cached.version + 1)).map((e) => e.event)) : await this.loadCold(instanceId, options.useSnapshots !== false);
     if (state.version === 0) return undefined;
     this.remember(state);
     return state;
+  }
+
+  private async loadCold(instanceId: string, useSnapshots: boolean): Promise<InstanceState> {
+    const snap = useSnapshots ? await this.snapshots.load(instanceId) : undefined;
+    if (snap && snap.schema === SNAPSHOT_SCHEMA) {
+      // Read from the snapshot's own version: its first event proves the snapshot belongs to this chain.
+      const tail = await this.log.read(instanceId, snap.version);
+      const anchor = tail[0];
+      const base = snap.state as unknown as InstanceState;
+      let reason: string | undefined;
+      if (!anchor || anchor.version !== snap.version) reason = `the log has no event at version ${snap.version}`;
+      else if (anchor.hash !== snap.hash) reason = `the snapshot covers hash ${snap.hash.slice(0, 12)}…, the log has ${anchor.hash.slice(0, 12)}… at version ${snap.version}`;
+      else if (base?.version !== snap.version || base.instanceId !== instanceId) reason = `the snapshot's state is version ${String(base?.version)} of ${String(base?.instanceId)}`;
+      if (!reason) {
+        this.snapshotVersions.set(instanceId, snap.version);
+        return fold(base, tail.slice(1).map((e) => e.event));
+      }
+      this.onRefused({ instanceId, version: snap.version, reason });
+    }
+    return fold(undefined, (await this.log.read(instanceId)).map((e) => e.event));
   }
 
   remember(state: InstanceState): void {
@@ -52,12 +72,12 @@ export class InstanceLoader {
     this.cache.delete(instanceId);
   }
 
-  /** Save a snapshot when enough events have gone by since the last one. */
-  async maybeSnapshot(state: InstanceState): Promise<void> {
-    const last = this.snapshotVersions.get(state.instanceId) ?? 0;
-    if (state.version - last < this.snapshotEvery) return;
-    this.snapshotVersions.set(state.instanceId, state.version);
-    // hash: '' until the runtime passes the chain hash of the event at `version` (the host rewrite does).
-    await this.snapshots.save({ streamId: state.instanceId, version: state.version, hash: '', state: state as unknown as Json, schema: SNAPSHOT_SCHEMA });
+  /** The version of the last snapshot this loader saw or made for the instance (0: none). */
+  lastSnapshotVersion(instanceId: string): number {
+    return this.snapshotVersions.get(instanceId) ?? 0;
+  }
+
+  noteSnapshot(instanceId: string, version: number): void {
+    this.snapshotVersions.set(instanceId, version);
   }
 }

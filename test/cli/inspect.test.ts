@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,11 +54,17 @@ describe('wfe history and wfe verify: inspecting a run later', () => {
     expect(verify.stdout).toMatch(new RegExp(`^broken: ${id} at version \\d+: hash mismatch`, 'm'));
   }, T);
 
-  it('history names steps from the workflow file when the run record is gone', async () => {
+  it('history names steps from the stored definition, or from the workflow file when the store has none', async () => {
     const db = join(tmp.dir, 'bare.db');
     const run = await runCli(['run', fixture('pipeline.yaml'), '--db', db]);
     const id = instanceId(run.stdout);
-    rmSync(`${db}.runs`, { recursive: true });
+    expect(existsSync(`${db}.runs`)).toBe(false);
+    const stored = await runCli(['history', id, '--db', db]);
+    expect(stored.stdout).not.toContain('step names unknown');
+    expect(stored.stdout).toMatch(/│ StepSkipped +│ deploy +│/);
+    const sqlite = new Database(db);
+    sqlite.prepare('DELETE FROM definitions').run();
+    sqlite.close();
     const bare = await runCli(['history', id, '--db', db]);
     expect(bare.stdout).toContain('step names unknown');
     const named = await runCli(['history', id, '--db', db, '--file', fixture('pipeline.yaml')]);

@@ -1,26 +1,26 @@
 /**
  * Two ways to run a generated scenario, driven by one schedule (`drive`):
  * - `HostEngine`: the real `WorkflowHost` on in-memory stores with a simulated clock;
- * - `PureEngine`: a minimal reference loop over the same public pieces the host uses
- *   (`runPointer` for user code, `decide` for every decision, the memory event log for storage),
- *   with no timers, no queue and no leases, so that it produces a log in a millisecond.
+ * - `PureEngine`: a minimal reference loop over the host's own `planPass` (what to run now, user
+ *   code through the step runner) and `commit` (decideAll + append), on a memory event log, with no
+ *   timers, no queue and no leases, so that it produces a log in a millisecond.
  * Both see the same published events with the same ids at the same simulated times.
  */
-import { either as E } from 'fp-ts';
 import { createMemoryEventLog, createMemoryPersistence } from '../../../src/adapters/memory/index.js';
 import type { Command, Execution } from '../../../src/domain/commands.js';
-import { decide } from '../../../src/domain/decide.js';
 import { EMPTY_STATE } from '../../../src/domain/evolve.js';
 import type { WorkflowEvent } from '../../../src/domain/events.js';
 import type { Json } from '../../../src/domain/json.js';
-import { nextDueAt, runnablePointers, waitingPointers } from '../../../src/domain/queries.js';
-import { activePointers, isTerminal, type InstanceState } from '../../../src/domain/state.js';
+import { nextDueAt } from '../../../src/domain/queries.js';
+import { isTerminal, type InstanceState } from '../../../src/domain/state.js';
 import type { EventLog, StoredEvent } from '../../../src/ports/event-log.js';
 import type { ExternalEvent } from '../../../src/ports/external-events.js';
 import type { Persistence } from '../../../src/ports/persistence.js';
 import { WorkflowHost } from '../../../src/runtime/host.js';
 import type { HostOptions } from '../../../src/runtime/host-options.js';
-import { runPointer } from '../../../src/runtime/step-runner.js';
+import { commit } from '../../../src/runtime/commit.js';
+import { definitionHash } from '../../../src/runtime/definition-registry.js';
+import { planPass } from '../../../src/runtime/pass.js';
 import { SimulatedClock, sequentialIds } from '../../../src/testing/simulated-clock.js';
 import { initialData, WORKFLOW_ID, type BuiltScenario, type Data, type Scenario } from './scenario.js';
 
@@ -235,7 +235,7 @@ export class PureEngine implements Engine {
     this.published.push({ id: this.newId(), name, key, data, effectiveAt: this.t, publishedAt: this.t });
   }
   async start(data: Data): Promise<void> {
-    await this.commit([{ type: 'Start', instanceId: INSTANCE_ID, data }]);
+    await this.commit([{ type: 'Start', instanceId: INSTANCE_ID, data, definitionHash: definitionHash(this.b.built.definition) }]);
   }
   async resume(): Promise<void> {
     await this.commit([{ type: 'Resume' }]);
@@ -264,52 +264,34 @@ export class PureEngine implements Engine {
     return this.batches.flat();
   }
 
-  /** What the host would do in one pass: one cancellation, else deliveries, else the runnable pointers' executions. */
+  /** What the host does in one pass: the host's own `planPass`, with this loop's published events. */
   private async pending(): Promise<Command[]> {
     const { definition, registry } = this.b.built;
-    const state = this.s;
-    const commands: Command[] = [];
-    for (const p of activePointers(state)) {
-      const cc = definition.steps[p.stepId]?.cancelCondition;
-      const f = cc ? registry.get(cc.fn) : undefined;
-      if (cc && f?.kind === 'fn' && (f.fn as (d: unknown) => boolean)(state.data)) {
-        return [{ type: 'Cancel', pointerId: p.id, proceed: cc.proceedOnCancel, reason: 'cancel condition met' }];
-      }
-    }
-    for (const p of waitingPointers(state)) {
-      const consumed = new Set(Object.keys(state.consumed).filter((k) => k.startsWith(`${p.stepId}:`)).map((k) => k.slice(`${p.stepId}:`.length)));
-      const event = this.published
-        .map((e, i) => ({ e, i }))
-        .filter(({ e }) => e.name === p.eventName && e.key === p.eventKey && e.effectiveAt >= (p.eventAsOf ?? 0) && !consumed.has(e.id))
-        .sort((a, b) => a.e.effectiveAt - b.e.effectiveAt || a.i - b.i)[0]?.e;
-      if (event) commands.push({ type: 'DeliverEvent', pointerId: p.id, event: { id: event.id, name: event.name, key: event.key, data: event.data, effectiveAt: event.effectiveAt } });
-    }
-    if (commands.length > 0) return commands;
-    const now = this.t;
-    const runnable = runnablePointers(state, now);
-    const env = { now, signal: new AbortController().signal, workflows: noChildren, middleware: [] };
-    const executions = await Promise.all(runnable.map((p) => runPointer(definition, registry, state, p, env)));
-    runnable.forEach((p, i) => this.onExecution?.(state, p.id, p.attempt + 1, executions[i]!));
-    return runnable.map((p, i) => ({ type: 'Execute', pointerId: p.id, attempt: p.attempt + 1, startedAt: now, execution: executions[i]! }) as Command);
+    return planPass(definition, registry, this.s, {
+      now: this.t,
+      signal: new AbortController().signal,
+      workflows: noChildren,
+      middleware: [],
+      findEvent: async (name, key, asOf, exclude) =>
+        this.published
+          .map((e, i) => ({ e, i }))
+          .filter(({ e }) => e.name === name && e.key === key && e.effectiveAt >= asOf && !exclude.has(e.id))
+          .sort((a, b) => a.e.effectiveAt - b.e.effectiveAt || a.i - b.i)[0]?.e,
+      ...(this.onExecution ? { onExecution: this.onExecution } : {}),
+    });
   }
 
+  /** The host's own `commit` (decideAll + append), appending to this loop's memory log. */
   private async commit(commands: readonly Command[]): Promise<boolean> {
-    let next = this.s;
-    const events: WorkflowEvent[] = [];
-    for (const command of commands) {
-      const r = decide(this.b.built.definition, next, command, { now: this.t });
-      if (E.isLeft(r)) {
-        this.rejected.push({ command, code: r.left.code });
-        continue;
-      }
-      next = r.right.state;
-      events.push(...r.right.events);
-    }
-    if (events.length === 0) return false;
-    const [outcome] = await this.log.appendBatch([{ streamId: INSTANCE_ID, expectedVersion: this.s.version, events, meta: { actor: 'pure' } }]);
-    if (!outcome?.ok) throw new Error(`append refused: ${JSON.stringify(outcome)}`);
-    this.batches.push(events);
-    this.s = next;
+    const result = await commit(
+      { definition: this.b.built.definition, state: this.s, commands, now: this.t, meta: { actor: 'pure' } },
+      { append: async (r) => (await this.log.appendBatch([r]))[0]! },
+    );
+    for (const { command, error } of result.rejected) this.rejected.push({ command, code: error.code });
+    if (result.kind === 'unchanged') return false;
+    if (result.kind === 'conflict') throw new Error(`append refused: conflict at version ${this.s.version}`);
+    this.batches.push([...result.events]);
+    this.s = result.state;
     return true;
   }
 }

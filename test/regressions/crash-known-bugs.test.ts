@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { crashRun, type CrashMode } from './support/crash.js';
-import { INSTANCE_ID } from './support/engines.js';
-import type { Scenario } from './support/scenario.js';
+import { crashRun, type CrashMode } from '../property/support/crash.js';
+import { INSTANCE_ID } from '../property/support/engines.js';
+import type { Scenario } from '../property/support/scenario.js';
 
 interface CrashFixture {
   readonly description: string;

@@ -8,8 +8,8 @@
  * as a regression test.
  */
 import { describe, expect, it } from 'vitest';
-import { HostEngine } from './support/engines.js';
-import { buildScenario, type Scenario } from './support/scenario.js';
+import { HostEngine } from '../property/support/engines.js';
+import { buildScenario, type Scenario } from '../property/support/scenario.js';
 
 const scenario: Scenario = {
   steps: [{ k: 'task', script: [{ ok: false }, { ok: false }], onError: { type: 'suspend' } }],

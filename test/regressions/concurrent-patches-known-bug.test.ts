@@ -16,9 +16,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findNonJson } from '../../src/domain/json.js';
-import { drive, HostEngine } from './support/engines.js';
-import { buildScenario, type Node, type Scenario } from './support/scenario.js';
-import { jsonCopy } from './support/checks.js';
+import { drive, HostEngine } from '../property/support/engines.js';
+import { buildScenario, type Node, type Scenario } from '../property/support/scenario.js';
+import { jsonCopy } from '../property/support/checks.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/golden-logs/concurrent-array-patches.json', import.meta.url), 'utf8')) as {
   throws: Scenario;

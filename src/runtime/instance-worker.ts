@@ -1,0 +1,134 @@
+import { WfeError } from '../domain/errors.js';
+import { nextDueAt } from '../domain/queries.js';
+import { isTerminal, type InstanceState } from '../domain/state.js';
+import type { ChildWorkflows } from '../domain/step-api.js';
+import type { Lease } from '../ports/lock.js';
+import { commit } from './commit.js';
+import type { Registered } from './definition-registry.js';
+import { planPass, type PassEnv } from './pass.js';
+import type { Reconciler } from './reconcile.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+/**
+ * Works on one claimed instance: takes its lease (renewed while working), loads it, reconciles,
+ * runs passes (plan -> commit -> reconcile) until nothing is runnable, and says when it is next due.
+ */
+export class InstanceWorker {
+  /** Instances claimed before their stream existed, and how often. */
+  private readonly missing = new Map<string, number>();
+
+  constructor(
+    private readonly rt: RuntimeContext,
+    private readonly reconciler: Reconciler,
+    private readonly children: (parentInstanceId: string) => ChildWorkflows,
+  ) {}
+
+  /** Run passes over an instance until nothing is runnable. Returns when it is next due (undefined: only events wake it). */
+  async process(instanceId: string): Promise<number | undefined> {
+    const { rt } = this;
+    const { clock, leaseMs, hostId } = rt.opts;
+    // A command of this host (resume, terminate…) holds the lock and has queued the instance: let it finish.
+    await rt.work.commanding.get(instanceId)?.catch(() => undefined);
+    const lease = await rt.p.lock.acquire(instanceId, hostId, leaseMs);
+    if (!lease) return clock.now() + Math.min(1000, leaseMs);
+    const renew = setInterval(() => {
+      void rt.p.lock.renew(lease, leaseMs).then((ok) => {
+        if (!ok) rt.telemetry.emit('host:error', { error: new WfeError('LOCK_LOST', `lost the lease on ${instanceId}`), instanceId, where: 'renew' });
+      }, () => undefined);
+    }, Math.max(10, leaseMs / 3));
+    try {
+      return await this.withLease(instanceId, lease);
+    } finally {
+      clearInterval(renew);
+      await rt.p.lock.release(lease).catch(() => undefined);
+    }
+  }
+
+  private async withLease(instanceId: string, lease: Lease): Promise<number | undefined> {
+    const { rt } = this;
+    const { clock } = rt.opts;
+    // Claimed between the queue write and the first append of a start on this host: wait for it.
+    await rt.work.starting.get(instanceId)?.catch(() => undefined);
+    let state = await rt.loader.load(instanceId);
+    if (!state) return this.notThereYet(instanceId);
+    this.missing.delete(instanceId);
+    await this.reconciler.afterLoad(state);
+    if (isTerminal(state.status)) return undefined;
+    const reg = rt.registry.resolve(state.definitionId, state.definitionVersion);
+    for (let pass = 0; pass < rt.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
+      const next = await this.pass(state, reg, lease);
+      if (next === 'idle') break;
+      if (next === 'conflict') {
+        state = await rt.loader.load(instanceId, { useSnapshots: false });
+        if (!state) return undefined;
+        continue;
+      }
+      state = next;
+      if (rt.stopping()) break;
+    }
+    if (state.status !== 'runnable') return undefined;
+    const due = nextDueAt(state, clock.now());
+    return rt.stopping() && due !== undefined ? Math.max(due, clock.now()) : due;
+  }
+
+  /** Queued before its first append (see the starter): look again shortly; drop after a few tries (the starting host died in between). */
+  private notThereYet(instanceId: string): number | undefined {
+    const tries = (this.missing.get(instanceId) ?? 0) + 1;
+    this.missing.set(instanceId, tries);
+    if (tries > 5) {
+      this.missing.delete(instanceId);
+      return undefined;
+    }
+    return this.rt.opts.clock.now() + Math.min(this.rt.opts.pollInterval, 50) * tries;
+  }
+
+  /** One pass: plan, commit, reconcile. 'idle' when there is nothing to do now. */
+  private async pass(state: InstanceState, reg: Registered, lease: Lease): Promise<InstanceState | 'idle' | 'conflict'> {
+    const { rt } = this;
+    const commands = await planPass(reg.definition, reg.registry, state, this.passEnv(state));
+    if (commands.length === 0) return 'idle';
+    return commitAndReconcile(rt, this.reconciler, reg, state, commands, lease);
+  }
+
+  private passEnv(state: InstanceState): PassEnv {
+    const { rt } = this;
+    return {
+      now: rt.opts.clock.now(),
+      signal: rt.stopSignal,
+      workflows: this.children(state.instanceId),
+      middleware: rt.opts.stepMiddleware,
+      findEvent: async (name, key, asOf, exclude) => (await rt.p.events.find(name, key, asOf, exclude, 1))[0],
+      onStepStarted: (p, step) => rt.telemetry.emit('step:started', { instanceId: state.instanceId, pointerId: p.id, stepId: p.stepId, stepName: step.name, attempt: p.attempt + 1 }),
+    };
+  }
+}
+
+/** Commit commands for an instance this host holds, then reconcile: the state after, 'idle' or 'conflict'. */
+export async function commitAndReconcile(
+  rt: RuntimeContext,
+  reconciler: Reconciler,
+  reg: Registered,
+  state: InstanceState,
+  commands: Parameters<typeof commit>[0]['commands'],
+  lease: Lease | undefined,
+  meta = rt.hostMeta,
+): Promise<InstanceState | 'idle' | 'conflict'> {
+  const result = await commit(
+    { definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) },
+    { append: (r) => rt.writers.append.add(r), inline: (after) => rt.inline.writesFor(after) },
+  );
+  for (const { command, error } of result.rejected) {
+    // A result for a pointer an earlier command of this pass ended (cancelled by a failure) is stale: drop it.
+    if (!(command.type === 'Execute' && error.code === 'INVALID_STATE')) rt.telemetry.emit('host:error', { error, instanceId: state.instanceId, where: `decide ${command.type}` });
+  }
+  if (result.kind === 'unchanged') return 'idle';
+  if (result.kind === 'conflict') {
+    rt.telemetry.emit('append:conflict', { instanceId: state.instanceId, expectedVersion: state.version, ...(result.actualVersion !== undefined ? { actualVersion: result.actualVersion } : {}) });
+    rt.loader.forget(state.instanceId);
+    return 'conflict';
+  }
+  rt.loader.remember(result.state);
+  void rt.inline.afterAppend(result.state, result.inline ?? {}, result.outcome, rt.writers, rt.loader).catch(rt.telemetry.report('inline projections', state.instanceId));
+  await reconciler.afterCommit(result.before, result.state, result.events);
+  return result.state;
+}

@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import type { AppendOutcome, AppendRequest, EventMeta } from '../ports/event-log.js';
+import type { InstanceSummary } from '../ports/instance-index.js';
+import type { Persistence } from '../ports/persistence.js';
+import type { Snapshot } from '../ports/snapshot-store.js';
+import { Batcher } from './batcher.js';
+import type { DefinitionRegistry } from './definition-registry.js';
+import type { HostEventName, HostEvents } from './hooks.js';
+import type { CompiledHostOptions } from './host-options.js';
+import type { InstanceLoader } from './instance-loader.js';
+import type { InlineProjections } from './inline-projections.js';
+
+/** Telemetry: a typed channel beside the log. A listener that throws is reported on `host:error`. */
+export class Telemetry {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends HostEventName>(event: K, listener: (payload: HostEvents[K]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  emit<K extends HostEventName>(event: K, payload: HostEvents[K]): void {
+    try {
+      this.emitter.emit(event, payload);
+    } catch (error) {
+      if (event !== 'host:error') this.emit('host:error', { error, where: `listener of ${event}` });
+    }
+  }
+
+  /** Report a failed background write without letting it reject anywhere. */
+  report(where: string, instanceId?: string): (error: unknown) => void {
+    return (error) => this.emit('host:error', { error, where, ...(instanceId !== undefined ? { instanceId } : {}) });
+  }
+}
+
+/** Group commit for the host's writes: concurrent instances share one transaction per port. */
+export interface Writers {
+  readonly append: Batcher<AppendRequest, AppendOutcome>;
+  readonly enqueue: Batcher<{ instanceId: string; dueAt: number }>;
+  readonly release: Batcher<{ instanceId: string; nextDueAt?: number }>;
+  /** Index rows and snapshots a log could not write in its append's transaction. */
+  readonly index: Batcher<InstanceSummary>;
+  readonly snapshot: Batcher<Snapshot>;
+}
+
+export function createWriters(p: Persistence, hostId: string): Writers {
+  return {
+    append: new Batcher((requests) => p.log.appendBatch(requests), 500),
+    enqueue: new Batcher((items) => p.queue.enqueue(items)),
+    release: new Batcher((items) => p.queue.release(hostId, items)),
+    index: new Batcher((items) => p.instances.upsert(latestPerInstance(items))),
+    snapshot: new Batcher(async (items) => {
+      for (const s of latestPerInstance(items.map((x) => ({ ...x, instanceId: x.streamId })))) await p.snapshots.save(s);
+    }),
+  };
+}
+
+function latestPerInstance<T extends { instanceId: string; version: number }>(items: readonly T[]): T[] {
+  const m = new Map<string, T>();
+  for (const s of items) {
+    const prev = m.get(s.instanceId);
+    if (!prev || prev.version <= s.version) m.set(s.instanceId, s);
+  }
+  return [...m.values()];
+}
+
+/** What this host is doing with which instance, so its parts wait for each other instead of racing. */
+export interface InstanceWork {
+  /** Claimed instances being worked on (scheduler -> worker). */
+  readonly inflight: Map<string, Promise<void>>;
+  /** Commands (suspend, resume, terminate...) being applied. */
+  readonly commanding: Map<string, Promise<unknown>>;
+  /** Starts queued whose first append is not yet durable. */
+  readonly starting: Map<string, Promise<unknown>>;
+}
+
+/** Everything the host's parts share once the host is started. */
+export interface RuntimeContext {
+  readonly opts: CompiledHostOptions;
+  readonly p: Persistence;
+  readonly telemetry: Telemetry;
+  readonly registry: DefinitionRegistry;
+  readonly loader: InstanceLoader;
+  readonly writers: Writers;
+  readonly inline: InlineProjections;
+  /** The envelope meta of events this host appends on its own (not on a caller's behalf). */
+  readonly hostMeta: EventMeta;
+  readonly work: InstanceWork;
+  /** Aborted when the host stops. */
+  readonly stopSignal: AbortSignal;
+  /** Is the host stopping (no new passes)? */
+  stopping(): boolean;
+  /** Wake the scheduler: work may be due. */
+  wake(): void;
+}

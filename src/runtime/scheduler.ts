@@ -1,0 +1,117 @@
+import type { RuntimeContext } from './runtime-context.js';
+
+/** Back-off after store failures: doubles from `min` up to `max`, reset by the first success. */
+export class Backoff {
+  private failures = 0;
+
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+  ) {}
+
+  /** A failure: how long to wait before trying again (ms), and whether this is the first of a run. */
+  fail(): { delay: number; first: boolean } {
+    this.failures++;
+    return { delay: Math.min(this.max, this.min * 2 ** (this.failures - 1)), first: this.failures === 1 };
+  }
+
+  succeed(): boolean {
+    const recovered = this.failures > 0;
+    this.failures = 0;
+    return recovered;
+  }
+
+  get failing(): boolean {
+    return this.failures > 0;
+  }
+}
+
+/**
+ * The claim loop: claims due instances up to the concurrency limit, hands each to `work`, and
+ * sleeps until the next due time, the poll interval, or a wake-up (an append, a start, a release,
+ * another host's notification). When the store fails it backs off exponentially (one report per
+ * back-off) and resumes at once when a claim succeeds again.
+ */
+export class Scheduler {
+  private loopDone?: Promise<void>;
+  private wakeUp?: () => void;
+  private woken = false;
+  private readonly backoff: Backoff;
+
+  constructor(
+    private readonly rt: RuntimeContext,
+    private readonly work: (instanceId: string) => Promise<void>,
+  ) {
+    this.backoff = new Backoff(Math.min(50, rt.opts.pollInterval), Math.max(rt.opts.pollInterval, 30_000));
+  }
+
+  start(): void {
+    this.loopDone = this.loop();
+  }
+
+  /** Resolves when the loop has ended (after `rt.stopping()` became true and `wake()` was called). */
+  async stopped(): Promise<void> {
+    this.wake();
+    await this.loopDone;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { rt } = this;
+    const { clock, maxConcurrentWorkflows, leaseMs, pollInterval, hostId } = rt.opts;
+    const inflight = rt.work.inflight;
+    while (!rt.stopping()) {
+      this.woken = false;
+      const free = maxConcurrentWorkflows - inflight.size;
+      let claimed: string[] = [];
+      if (free > 0) {
+        try {
+          claimed = await rt.p.queue.claim(hostId, clock.now(), free, leaseMs);
+          if (this.backoff.succeed()) rt.telemetry.emit('host:recovered', { where: 'claim' });
+        } catch (error) {
+          const { delay, first } = this.backoff.fail();
+          rt.telemetry.emit('host:error', { error, where: 'claim', retryInMs: delay, ...(first ? {} : { repeated: true }) });
+          // A wake-up (a start or an append that went through) cuts the back-off short: the store works again.
+          this.woken = false;
+          await this.sleep(delay);
+          continue;
+        }
+        for (const id of claimed) {
+          if (inflight.has(id)) continue;
+          const work = this.work(id).finally(() => {
+            inflight.delete(id);
+            this.wake();
+          });
+          inflight.set(id, work);
+        }
+      }
+      if (claimed.length > 0 && claimed.length === free) continue;
+      let wait = pollInterval;
+      try {
+        const due = await rt.p.queue.nextDueAt();
+        if (due !== undefined) wait = Math.min(wait, Math.max(0, due - clock.now()));
+      } catch {
+        /* the next claim reports it */
+      }
+      if (rt.stopping()) break;
+      if (wait > 0 || inflight.size >= maxConcurrentWorkflows) await this.sleep(wait > 0 ? wait : pollInterval);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Sleep until `ms` passed or a wake-up (one that came since the loop last looked counts too). */
+  private async sleep(ms: number): Promise<void> {
+    if (this.woken) return;
+    const controller = new AbortController();
+    this.wakeUp = () => controller.abort();
+    try {
+      await this.rt.opts.clock.sleep(ms, controller.signal);
+    } finally {
+      this.wakeUp = undefined;
+    }
+  }
+}

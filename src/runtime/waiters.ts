@@ -1,0 +1,44 @@
+import { WfeError } from '../domain/errors.js';
+import { isTerminal, type InstanceState } from '../domain/state.js';
+
+/** Callers waiting for instances to end, woken by the reconciler's end-of-life work. */
+export class EndWaiters {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  /** Wake everyone waiting on `instanceId` (it ended), or everyone (the host stops). */
+  wake(instanceId?: string): void {
+    if (instanceId === undefined) {
+      for (const set of this.waiters.values()) for (const w of set) w();
+      return;
+    }
+    const set = this.waiters.get(instanceId);
+    if (set) for (const w of set) w();
+  }
+
+  /**
+   * Resolves when `load` returns an ended state; re-checks every `pollMs` and when woken. Rejects
+   * with TIMEOUT after `timeoutMs` of real time, HOST_STOPPED when `running()` turns false.
+   */
+  async untilEnded(instanceId: string, load: () => Promise<InstanceState>, running: () => boolean, timeoutMs: number, pollMs: number): Promise<InstanceState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await load();
+      if (isTerminal(state.status)) return state;
+      if (!running()) throw new WfeError('HOST_STOPPED', 'the host stopped before the workflow ended');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new WfeError('TIMEOUT', `workflow ${instanceId} did not end in time (status ${state.status})`, { instanceId, status: state.status });
+      await new Promise<void>((resolve) => {
+        const set = this.waiters.get(instanceId) ?? new Set();
+        this.waiters.set(instanceId, set);
+        const done = () => {
+          clearTimeout(t);
+          set.delete(done);
+          if (set.size === 0) this.waiters.delete(instanceId);
+          resolve();
+        };
+        const t = setTimeout(done, Math.min(left, pollMs));
+        set.add(done);
+      });
+    }
+  }
+}
