@@ -21,7 +21,7 @@ import { createProjectionAdmin } from '../src/projections/admin.js';
 import { catchUp } from '../src/projections/runner.js';
 import { definitionHash } from '../src/runtime/definition-registry.js';
 import { startPostgres, type RunningServer } from '../test/setup/servers.js';
-import { recordCommits } from './lib/hosts.js';
+import { createTestHost } from '../src/testing/test-host.js';
 import { clock, median, msSince, percentile } from './lib/measure.js';
 import { runAsScript, type Report } from './lib/report.js';
 import { removeTempDir, tempDir } from './lib/temp.js';
@@ -45,9 +45,22 @@ function instanceOf(template: WorkflowEvent[][], id: string, i: number): Workflo
   return template.map((batch) => batch.map((e) => (e.type === 'WorkflowStarted' ? { ...e, instanceId: id, data, definitionHash: definitionHash(order.definition) } : e)));
 }
 
+/** One instance's commits, run on a memory host until idle (complete, or suspended by the failed charge). */
+async function record(data: Order): Promise<WorkflowEvent[][]> {
+  const t = await createTestHost([order], { asyncProjections: false });
+  const commits: WorkflowEvent[][] = [];
+  t.host.on('events:appended', ({ events }) => commits.push([...events]));
+  try {
+    await t.run('bench-order', { data });
+    return commits;
+  } finally {
+    await t.stop();
+  }
+}
+
 async function fill(p: Persistence, report: Report): Promise<number> {
-  const ok = await recordCommits(order, { customer: { name: 'x', tier: 'gold' }, total: 1, fail: false });
-  const failed = await recordCommits(order, { customer: { name: 'x', tier: 'gold' }, total: 1, fail: true });
+  const ok = await record({ customer: { name: 'x', tier: 'gold' }, total: 1, fail: false });
+  const failed = await record({ customer: { name: 'x', tier: 'gold' }, total: 1, fail: true });
   await p.definitions.save({ id: order.definition.id, version: 1, hash: definitionHash(order.definition), definition: order.definition as never, registeredAt: 0 });
   const t0 = clock();
   let events = 0;
@@ -107,7 +120,10 @@ async function measure(label: string, p: Persistence, report: Report): Promise<v
   // Search latency.
   const queries: [string, (i: number) => SearchQuery][] = [
     ['filter (status + definition)', () => ({ status: 'suspended', definitionId: 'bench-order', limit: 50 })],
-    ['text', (i) => ({ text: `${NAMES[i % NAMES.length]} ${(i * 7919) % N}`, limit: 50 })],
+    ['text', (i) => {
+      const j = (i * 7919) % N;
+      return { text: `${NAMES[j % NAMES.length]} ${j}`, limit: 50 };
+    }],
     ['data-field range', (i) => ({ where: [{ field: 'total', op: 'gte', value: (i * 13) % 900 }, { field: 'total', op: 'lt', value: ((i * 13) % 900) + 20 }], limit: 50 })],
   ];
   for (const [name, q] of queries) {

@@ -121,6 +121,7 @@ export function instanceSummaryProjection(lookup: DefinitionLookup, options: Ind
     name: 'instances',
     version: 1,
     lifecycle: 'inline',
+    replaces: true,
     keysOf: (change) => [change.streamId],
     init: () => null,
     apply: (_doc, change) => summarizeInstance(change.after, lookup, options),

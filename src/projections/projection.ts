@@ -41,6 +41,11 @@ export interface Projection<D = Json> {
   keysOf(change: StreamChange): readonly string[];
   /** The document before anything happened to `key`. */
   init(key: string): D;
+  /**
+   * True when `apply` ignores the stored document (it computes the whole document from the change,
+   * as the instance index does): the runner then does not read documents before applying.
+   */
+  readonly replaces?: boolean;
   /** The document after the change; `null` deletes it. Pure: no I/O, no clock. */
   apply(doc: D, change: StreamChange, key: string): D | null;
 }

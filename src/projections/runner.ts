@@ -65,7 +65,7 @@ export async function catchUp<D>(o: CatchUpOptions<D>): Promise<CatchUpResult> {
 /** Apply changes to the documents they touch (read once from the sink); returns the writes. */
 export async function applyChanges<D>(projection: Projection<D>, sink: Pick<ProjectionSink<D>, 'get'>, changes: readonly StreamChange[]): Promise<{ key: string; doc: D | null }[]> {
   const keysOf = changes.map((c) => projection.keysOf(c));
-  const docs = await sink.get([...new Set(keysOf.flat())]);
+  const docs = projection.replaces ? new Map<string, D>() : await sink.get([...new Set(keysOf.flat())]);
   const current = new Map<string, D | null>();
   changes.forEach((change, i) => {
     for (const key of keysOf[i]!) {
