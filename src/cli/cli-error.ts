@@ -24,7 +24,7 @@ export class CliError extends Error {
 }
 
 /** Engine errors that mean the input was wrong (the file, the workflow id, the inputs, the database): no stack trace. */
-const BAD_INPUT = new Set(['YAML_INVALID', 'UNKNOWN_DEFINITION', 'INVALID_COMMAND', 'UNKNOWN_INSTANCE', 'CORRUPT_STORE', 'STORE_UNAVAILABLE', 'SCHEMA_TOO_NEW', 'NOT_SERIALISABLE', 'DEFINITION_INVALID', 'MISSING_DEPENDENCY', 'INVALID_ARGUMENT']);
+const BAD_INPUT = new Set(['YAML_INVALID', 'UNKNOWN_DEFINITION', 'INVALID_COMMAND', 'UNKNOWN_INSTANCE', 'CORRUPT_STORE', 'STORE_UNAVAILABLE', 'SCHEMA_TOO_NEW', 'NOT_SERIALISABLE', 'DEFINITION_INVALID', 'MISSING_DEPENDENCY', 'INVALID_ARGUMENT', 'INVALID_STATE', 'CONCURRENCY_CONFLICT']);
 
 /**
  * The message and exit code for anything thrown while a command runs. A command that found a
@@ -33,6 +33,8 @@ const BAD_INPUT = new Set(['YAML_INVALID', 'UNKNOWN_DEFINITION', 'INVALID_COMMAN
  */
 export function describeError(error: unknown): { message: string; exitCode: number; stack?: string } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  // A broken log is a problem found, not a failure to check.
+  if (isWfeError(error, 'CORRUPT_LOG')) return { message: error.message, exitCode: EXIT.failed };
   if (isWfeError(error)) return { message: error.message, exitCode: EXIT.usage, ...(BAD_INPUT.has(error.code) ? {} : { stack: error.stack }) };
   const e = error instanceof Error ? error : new Error(String(error));
   return { message: e.message, exitCode: EXIT.usage, ...(e.stack ? { stack: e.stack } : {}) };

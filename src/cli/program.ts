@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import { controlCommand, forkCommand } from './fork-command.js';
 import { historyCommand } from './history-command.js';
+import { diffCommand, explainCommand, listCommand, showCommand, stateCommand } from './inspect-commands.js';
 import { projectionsCommand } from './projections-command.js';
 import { searchCommand } from './search-command.js';
 import { CliError } from './cli-error.js';
@@ -52,6 +54,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('-t, --timeout <duration>', 'stop and terminate the run after this long (30s, 10m, 1h)')
     .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 1MB)')
     .option('--allow-undeclared-inputs', 'accept --input keys the workflow does not declare (they never reach a step environment)')
+    .option('--continue <id>', 'continue this instance (a fork made by wfe fork) instead of starting one')
     .action(async (file: string, opts: Record<string, unknown>) => io.exit(await runCommand(file, opts, io)));
 
   configOptions(
@@ -121,6 +124,50 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       if (!['list', 'rebuild', 'verify'].includes(action)) throw new CliError(`projections ${action}: expected list, rebuild or verify`);
       io.exit(await projectionsCommand(action, name, opts, io.stdout));
     });
+
+  const storeCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+      .option('--json', 'print the result as JSON');
+  const actorOptions = (cmd: Command) => cmd.option('--actor <name>', 'who acts, recorded with the events (default: the OS user)').option('--reason <text>', 'why, recorded with the events');
+
+  storeCommand('list', 'list instances (newest first) from the index')
+    .option('--status <s>', 'runnable, suspended, complete, terminated or failed (comma-separated for several)')
+    .option('--definition <id>', 'only instances of this workflow')
+    .option('--limit <n>', 'at most this many (default 100)')
+    .action(async (opts: Record<string, unknown>) => io.exit(await listCommand(opts, io.stdout)));
+  storeCommand('show', 'an instance at a glance: state, who started it, what it is doing or why it failed')
+    .argument('<id>', 'the instance id (or an unambiguous prefix)')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await showCommand(id, opts, io.stdout)));
+  storeCommand('state', 'the state after version N (default: the latest), folded from the log')
+    .argument('<id>', 'the instance id (or an unambiguous prefix)')
+    .option('--at <n>', 'the version (1 = after WorkflowStarted)')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await stateCommand(id, opts, io.stdout)));
+  storeCommand('diff', 'what changed between two versions: data paths, pointers, status')
+    .argument('<id>', 'the instance id (or an unambiguous prefix)')
+    .option('--at <n>', 'what version N changed (from N-1 to N)')
+    .option('--from <a>', 'from the state after version A (0: nothing)')
+    .option('--to <b>', 'to the state after version B')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await diffCommand(id, opts, io.stdout)));
+  storeCommand('explain', 'what an instance waits for, until when it sleeps, or why it failed (and where to fork)')
+    .argument('<id>', 'the instance id (or an unambiguous prefix)')
+    .option('--at <n>', 'as of this version')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await explainCommand(id, opts, io.stdout)));
+  actorOptions(
+    storeCommand('fork', 'a new instance from an earlier version, optionally with corrected data; prints the new id last')
+      .argument('<id>', 'the instance id (or an unambiguous prefix)')
+      .option('--at <n>', 'the version to fork at')
+      .option('--data <json>', 'replace the data at the fork point')
+      .option('--set <path=value>', 'set one data path (JSON value or text); repeat for several', collect)
+      .option('--dry-run', 'run the fork in a sandbox up to its first new side effect and print its diff; write nothing'),
+  ).action(async (id: string, opts: Record<string, unknown>) => io.exit(await forkCommand(id, opts, io.stdout)));
+  for (const action of ['suspend', 'resume', 'terminate'] as const) {
+    actorOptions(storeCommand(action, `${action} an instance, recording who and why`).argument('<id>', 'the instance id (or an unambiguous prefix)')).action(
+      async (id: string, opts: Record<string, unknown>) => io.exit(await controlCommand(action, id, opts, io.stdout)),
+    );
+  }
 
   return program;
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createSqlitePersistence } from '../adapters/sqlite/index.js';
+import type { WorkflowEvent } from '../domain/events.js';
 import type { InstanceState } from '../domain/state.js';
+import { explainState } from '../inspect/explain-state.js';
 import { WorkflowHost } from '../runtime/host.js';
 import { checkInputs, loadWorkflows, undeclaredInputs, type StepOutputEvent } from '../yaml/index.js';
 import { chooseWorkflow } from './choose-workflow.js';
@@ -30,6 +32,8 @@ export interface RunOptions {
   readonly maxFileSize?: string;
   /** Start data may hold keys the workflow does not declare under `inputs`. */
   readonly allowUndeclaredInputs?: boolean;
+  /** Continue this existing instance of the file's workflow (a fork, or a run left unfinished) instead of starting one. */
+  readonly continue?: string;
 }
 
 /** Where `wfe run` writes, and what stops it early (tests pass their own). */
@@ -56,8 +60,8 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   const onOutput = options.streamOutput ? (e: StepOutputEvent) => sink.reporter?.output(e) : undefined;
   const loaded = loadWorkflows(file, { config, executor: onOutput ? { onOutput } : {}, maxBytes: sizeFrom(options.maxFileSize) });
   const definition = chooseWorkflow(file, loaded.definitions, options.workflow);
-  checkInputs(loaded, definition.id, input);
-  const undeclared = undeclaredInputs(loaded, definition.id, input);
+  if (options.continue === undefined) checkInputs(loaded, definition.id, input);
+  const undeclared = options.continue === undefined ? undeclaredInputs(loaded, definition.id, input) : [];
   if (undeclared.length && !options.allowUndeclaredInputs) {
     const declared = Object.keys(loaded.signatures.get(definition.id)?.inputs ?? {});
     throw new CliError(
@@ -66,7 +70,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   }
   prepareDbPath(db);
 
-  const rootId = randomUUID();
+  const rootId = options.continue ?? randomUUID();
   const style = styleFor(io.stdout);
   const model = new ProgressModel(rootId, loaded.definitions);
   const view = io.stdout.isTTY ? new TtyView(io.stdout, model, style) : new PlainView(io.stdout);
@@ -118,7 +122,8 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   let timer: NodeJS.Timeout | undefined;
   try {
     view.print([style.bold(`wfe run ${file}: ${definition.id}@${definition.version}`) + style.dim(` (instance ${rootId})`)]);
-    await host.startWorkflow(definition.id, { version: definition.version, data: input, instanceId: rootId, reference: file });
+    if (options.continue === undefined) await host.startWorkflow(definition.id, { version: definition.version, data: input, instanceId: rootId, reference: file });
+    else await continueRun(host, rootId, db);
     if (timeoutMs !== undefined) timer = setTimeout(() => settle({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
     void io.interrupted?.then(() => settle({ kind: 'interrupted' }));
     void host.waitForCompletion(rootId, { timeoutMs: 10 * 365 * 86_400_000 }).then(() => settle({ kind: 'ended' }), () => undefined);
@@ -135,6 +140,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
     await host.stop();
     view.close();
     io.stdout.write(`${summaryLines({ state, end, model, style, elapsedMs: Date.now() - started, db, defaultDb: DEFAULT_DB }).join('\n')}\n`);
+    if (state.status === 'failed') io.stdout.write(`${forkHint(state, (await persistence.log.read(rootId)).map((e) => e.event), file, db)}\n`);
     if (end.kind === 'interrupted') return EXIT.interrupted;
     return state.status === 'complete' && end.kind === 'ended' ? EXIT.ok : EXIT.failed;
   } finally {
@@ -143,4 +149,18 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
     await host.stop().catch(() => undefined);
     await persistence.close().catch(() => undefined);
   }
+}
+
+/** `--continue ID`: the instance must exist; the started host runs it (it is queued with the runnable ones). */
+async function continueRun(host: WorkflowHost, instanceId: string, db: string): Promise<void> {
+  const state = await host.getWorkflow(instanceId).catch(() => undefined);
+  if (!state) throw new CliError(`--continue ${instanceId}: no such instance in ${db}`);
+  if (state.status === 'suspended') await host.resumeWorkflow(instanceId);
+}
+
+/** What to do about a failed run: fork it from before the failed step with corrected data. */
+export function forkHint(state: InstanceState, events: readonly WorkflowEvent[], file: string, db: string): string {
+  const f = explainState(undefined, state, events).failure;
+  if (!f) return `inspect it: wfe explain ${state.instanceId} --db ${db}`;
+  return `to run it again from the failed step with corrected data: wfe fork ${state.instanceId} --at ${f.forkAt} --set PATH=VALUE --db ${db}, then wfe run ${file} --continue NEWID --db ${db}`;
 }
