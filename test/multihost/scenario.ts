@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
+import type { PgPool } from '../../src/adapters/postgres/index.js';
 import { verifyChain } from '../../src/adapters/shared/hash-chain.js';
 import { fold } from '../../src/domain/evolve.js';
 import type { WorkflowEvent } from '../../src/domain/events.js';
@@ -238,7 +238,7 @@ export async function runScenario(o: ScenarioOptions, counts: () => Promise<numb
  * A counter of the instances completed so far, read from the log: by position since the last call
  * (cheap), and in full every 20th call (so a position committed out of order is never missed).
  */
-export function completedInLog(pool: pg.Pool, schema: string): () => Promise<number> {
+export function completedInLog(pool: Pick<PgPool, 'query'>, schema: string): () => Promise<number> {
   let after = 0;
   let completed = 0;
   let calls = 0;

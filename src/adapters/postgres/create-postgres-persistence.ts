@@ -1,50 +1,15 @@
-import type { Pool, PoolConfig } from 'pg';
-import type { EventLog } from '../../ports/event-log.js';
-import type { Persistence } from '../../ports/persistence.js';
-import { applyMigrations, checkSchemaVersion, type MigrationResult } from './migrate.js';
+import { applyMigrations, checkSchemaVersion } from './migrate.js';
 import { openPgContext } from './open-pg-context.js';
 import { createPostgresDefinitionStore } from './postgres-definition-store.js';
-import { createPostgresEventLog, type AppendRetryOptions } from './postgres-event-log.js';
+import { createPostgresEventLog } from './postgres-event-log.js';
 import { createPostgresExternalEventStore } from './postgres-external-events.js';
 import { createPostgresInstanceIndex } from './postgres-instance-index.js';
 import { createPostgresLock } from './postgres-lock.js';
 import { createPostgresProjectionStore } from './postgres-projection-store.js';
 import { createPostgresSnapshotStore } from './postgres-snapshot-store.js';
-import { createPostgresWakeups, type PostgresWakeups } from './postgres-wakeups.js';
+import type { MigrationResult, PostgresPersistence, PostgresPersistenceOptions } from './postgres-persistence-options.js';
+import { createPostgresWakeups } from './postgres-wakeups.js';
 import { createPostgresWorkQueue } from './postgres-work-queue.js';
-
-/** Options of {@link createPostgresPersistence}: a connection string or a pool of yours. */
-export interface PostgresPersistenceOptions {
-  /** `postgres://user:password@host:port/database` or `host=… user=…`; the adapter owns the pool. */
-  readonly connectionString?: string;
-  /** A pool you own (and end): used as is, never ended by `close()`. */
-  readonly pool?: Pool;
-  /** Extra options for the pool created from `connectionString` (`max`, `ssl`, timeouts…). */
-  readonly poolConfig?: Omit<PoolConfig, 'connectionString'>;
-  /** Schema holding the tables (default `wfe`): several deployments can share one database. */
-  readonly schema?: string;
-  /** Time source for leases and recorded times (default `Date.now`). */
-  readonly clock?: () => number;
-  /** Apply pending migrations on start (default true). When false, an old schema is an error. */
-  readonly migrate?: boolean;
-  /** The lease key that fences appends to a stream (default: the stream id, i.e. the instance id). */
-  readonly fenceKey?: (streamId: string) => string;
-  /** Retries of a batch whose connection broke. */
-  readonly appendRetry?: AppendRetryOptions;
-}
-
-/** Every port on one PostgreSQL database, plus `close()` for all of them. */
-export interface PostgresPersistence extends Persistence {
-  readonly log: EventLog;
-  readonly wakeups: PostgresWakeups;
-  /** The pool in use (yours, or the one made from `connectionString`). */
-  readonly pool: Pool;
-  readonly schema: string;
-  /** What the start-up migration did. */
-  readonly migrations: MigrationResult;
-  /** Close every port, and end the pool when the adapter created it. */
-  close(): Promise<void>;
-}
 
 /**
  * Connect to PostgreSQL, bring the schema up to date, and return every port of a host on it:
@@ -114,3 +79,5 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
   };
   return persistence;
 }
+
+export type { PostgresPersistence, PostgresPersistenceOptions } from './postgres-persistence-options.js';

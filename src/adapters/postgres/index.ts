@@ -1,13 +1,11 @@
 /**
- * `wfe/postgres`: every port of a host on PostgreSQL (the `pg` driver).
+ * `wfe/postgres`: every port of a host on PostgreSQL (the `pg` driver: an optional peer dependency,
+ * `npm install pg`; without it the first call throws `WfeError('MISSING_DEPENDENCY')`).
  *
  * ```ts
  * const persistence = await createPostgresPersistence({ connectionString: process.env.DATABASE_URL });
  * ```
  */
 export { createPostgresPersistence } from './create-postgres-persistence.js';
-export type { PostgresPersistence, PostgresPersistenceOptions } from './create-postgres-persistence.js';
-export type { AppendRetryOptions } from './postgres-event-log.js';
-export type { PostgresWakeups } from './postgres-wakeups.js';
-export type { MigrationResult } from './migrate.js';
+export type { PostgresPersistence, PostgresPersistenceOptions, AppendRetryOptions, PostgresWakeups, MigrationResult, PgPool, PgPoolConfig } from './postgres-persistence-options.js';
 export { POSTGRES_SCHEMA_VERSION } from './migrations/index.js';

@@ -1,4 +1,5 @@
 import { WfeError } from '../../domain/errors.js';
+import type { MigrationResult } from './postgres-persistence-options.js';
 import { MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './migrations/index.js';
 import { ADVISORY_CLASS, withClient, type PgContext } from './pg-context.js';
 import { createMigrationsTableSql } from './sql/create-migrations-table.js';
@@ -10,11 +11,6 @@ import { schemaVersionSql } from './sql/schema-version.js';
 import { migrationsTableExistsSql } from './sql/migrations-table-exists.js';
 import { unlockMigrationsSql } from './sql/unlock-migrations.js';
 
-/** What {@link applyMigrations} did. */
-export interface MigrationResult {
-  readonly from: number;
-  readonly to: number;
-}
 
 /**
  * Without migrating: the schema must be exactly this code's version. Older is

@@ -1,12 +1,14 @@
-import pg, { type Pool, type PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import { describeTarget, passwordOf } from './describe-target.js';
+import { loadPg } from './load-pg.js';
 import { hash32, type PgContext } from './pg-context.js';
+import type { PgPool, PgPoolConfig } from './postgres-persistence-options.js';
 
 /** What {@link openPgContext} needs: where to connect, the schema, the clock. */
 export interface PgContextOptions {
   readonly connectionString?: string;
-  readonly pool?: Pool;
-  readonly poolConfig?: Omit<PoolConfig, 'connectionString'>;
+  readonly pool?: PgPool;
+  readonly poolConfig?: PgPoolConfig;
   readonly schema?: string;
   readonly clock?: () => number;
   readonly fenceKey?: (streamId: string) => string;
@@ -23,10 +25,11 @@ export function openPgContext(options: PgContextOptions): { ctx: PgContext; owne
   const schemaName = options.schema ?? 'wfe';
   if (!SCHEMA_NAME.test(schemaName)) throw new TypeError(`invalid PostgreSQL schema name: ${JSON.stringify(schemaName)} (letters, digits, _)`);
   if (!options.pool && !options.connectionString) throw new TypeError('the PostgreSQL adapter needs a connectionString or a pool');
-  const config: PoolConfig = options.pool
-    ? options.pool.options
-    : { connectionTimeoutMillis: 10_000, max: 10, ...options.poolConfig, connectionString: options.connectionString };
-  const pool = options.pool ?? new pg.Pool(config);
+  const given = options.pool as Pool | undefined;
+  const config: PoolConfig = given
+    ? given.options
+    : { connectionTimeoutMillis: 10_000, max: 10, ...(options.poolConfig as PoolConfig | undefined), connectionString: options.connectionString };
+  const pool = given ?? new (loadPg().Pool)(config);
   // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool and
   // the next query opens a new one; without a listener its 'error' event would crash the process.
   if (!quieted.has(pool)) {

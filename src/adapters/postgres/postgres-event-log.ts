@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
+import type { AppendRetryOptions } from './postgres-persistence-options.js';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
 import type { DocumentWrite } from '../../ports/projection-store.js';
@@ -26,19 +27,6 @@ import { streamVersionSql } from './sql/stream-version.js';
 import { upsertInstancesSql } from './sql/upsert-instances.js';
 import { isConnectionError } from './store-error.js';
 import { intArray, textArray, type Quote } from './sql-literal.js';
-
-/** How a PostgreSQL log retries a batch whose connection broke, and how long a stalled append may hold the lock. */
-export interface AppendRetryOptions {
-  /** Attempts in all, the first included (default 4). */
-  readonly attempts?: number;
-  /** Wait before the n-th retry: `baseDelayMs * 4^(n-1)` (default 25 ms: 25, 100, 400). */
-  readonly baseDelayMs?: number;
-  /**
-   * The server ends an append session idle inside its transaction this long (default 10 000 ms),
-   * freeing the append lock that a stalled or partitioned host would otherwise hold for everyone.
-   */
-  readonly stallTimeoutMs?: number;
-}
 
 interface EventRow {
   stream_id: string;

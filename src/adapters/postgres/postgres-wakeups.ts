@@ -1,13 +1,9 @@
-import pg from 'pg';
-import type { WakeupChannel } from '../../ports/persistence.js';
+import type { Client } from 'pg';
+import { loadPg } from './load-pg.js';
+import type { PostgresWakeups } from './postgres-persistence-options.js';
 import { run, type PgContext, type Statement } from './pg-context.js';
 import { notifySql } from './sql/notify.js';
 
-/** A wakeup channel on LISTEN/NOTIFY; `listening()` resolves once LISTEN is in place. */
-export interface PostgresWakeups extends WakeupChannel {
-  /** Resolves when the listening connection is up (after the first `onWakeup`), for tests and startup. */
-  listening(): Promise<void>;
-}
 
 /** Reconnect delays after the listening connection is lost: 100 ms doubling up to 5 s. */
 const MAX_RECONNECT_DELAY_MS = 5_000;
@@ -21,7 +17,7 @@ export function createPostgresWakeups(ctx: PgContext): PostgresWakeups {
   const channel = `wfe_wakeup_${ctx.schemaName}`.slice(0, 63);
   const notify: Statement = { name: `wfe.${ctx.schemaName}.notify`, text: notifySql() };
   const listeners = new Set<() => void>();
-  let client: pg.Client | undefined;
+  let client: Client | undefined;
   let up: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let delay = 100;
@@ -37,7 +33,7 @@ export function createPostgresWakeups(ctx: PgContext): PostgresWakeups {
     }
   };
 
-  const lost = (c: pg.Client): void => {
+  const lost = (c: Client): void => {
     if (client !== c) return;
     client = undefined;
     up = undefined;
@@ -52,7 +48,7 @@ export function createPostgresWakeups(ctx: PgContext): PostgresWakeups {
 
   const start = (reconnect: boolean): Promise<void> => {
     if (up) return up;
-    const c = new pg.Client(ctx.pool.options);
+    const c = new (loadPg().Client)(ctx.pool.options);
     client = c;
     c.on('notification', (n) => {
       if (n.channel === channel) fire();

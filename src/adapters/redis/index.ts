@@ -1,6 +1,6 @@
 /**
- * `wfe/redis`: leases, the delayed work queue and wakeups on Redis or Valkey (the `ioredis` driver),
- * to pair with a durable log such as `wfe/postgres`:
+ * `wfe/redis`: leases, the delayed work queue and wakeups on Redis or Valkey (the `ioredis` driver,
+ * an optional peer dependency: `npm install ioredis`), to pair with a durable log such as `wfe/postgres`:
  *
  * ```ts
  * const pg = await createPostgresPersistence({ connectionString });

@@ -1,5 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { WfeError, isWfeError } from '../../domain/errors.js';
+import { requirePeer } from '../shared/require-peer.js';
 
 /** How a Redis adapter reaches the server: a client of yours, or a URL (the adapter owns that client). */
 export interface RedisConnectionOptions {
@@ -66,7 +68,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   }
   if (!options.url) throw new TypeError('a Redis adapter needs a client or a url');
   const target = redisTarget(options.url);
-  const client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3, ...options.redisOptions });
+  const { Redis: RedisClient } = requirePeer<typeof IORedis>('ioredis', 'wfe/redis');
+  const client = new RedisClient(options.url, { lazyConnect: true, maxRetriesPerRequest: 3, ...options.redisOptions });
   let last: unknown;
   // ioredis reports connection failures as 'error' events while it reconnects: keep the last one
   // for the message, and keep an unhandled event from crashing the process.

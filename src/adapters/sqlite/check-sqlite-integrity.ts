@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
-import { WfeError } from '../../domain/errors.js';
+import type Database from 'better-sqlite3';
+import { isWfeError, WfeError } from '../../domain/errors.js';
+import { openBetterSqlite } from './open-better-sqlite.js';
 
 /** What `PRAGMA integrity_check` found in a database file. */
 export interface SqliteIntegrity {
@@ -18,8 +19,9 @@ export interface SqliteIntegrity {
 export function checkSqliteIntegrity(path: string, options: { maxProblems?: number } = {}): SqliteIntegrity {
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openBetterSqlite(path, { readonly: true, fileMustExist: true });
   } catch (e) {
+    if (isWfeError(e, 'MISSING_DEPENDENCY')) throw e;
     throw new WfeError('STORE_UNAVAILABLE', `cannot open ${path} to check it: ${(e as Error).message}`, { path }, { cause: e });
   }
   try {

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { WfeError } from '../../domain/errors.js';
 import { assertSchemaKnown, migrate } from './migrations.js';
+import { openBetterSqlite } from './open-better-sqlite.js';
 import { toStoreError } from './sqlite-errors.js';
 
 /** How hard SQLite syncs to disk: `full` survives power loss at every commit; `normal` may lose the last commits (never corrupts in WAL mode). */
@@ -51,7 +52,7 @@ export function openSqliteDatabase(options: OpenSqliteOptions): SqliteStore {
   if (!inMemory(path)) mkdirSync(dirname(resolve(path)), { recursive: true });
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    db = openBetterSqlite(path, { timeout: options.busyTimeoutMs ?? 5000 });
   } catch (e) {
     throw toStoreError(e, path, 'opening');
   }
