@@ -189,7 +189,8 @@ class Session {
         this.emit({ type: 'WorkflowTerminated', reason: c.reason });
         return;
       case 'ChangeData':
-        if (isTerminal(this.d.status)) reject('INVALID_STATE', `the workflow has already ended (${this.d.status})`);
+        // A failed instance takes corrections too (recorded for the audit; fork from it to run with them).
+        if (this.d.status === 'complete' || this.d.status === 'terminated') reject('INVALID_STATE', `the workflow has already ended (${this.d.status})`);
         this.emit({ type: 'DataChanged', patches: c.patches, reason: c.reason });
         return;
       default: {

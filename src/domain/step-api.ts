@@ -36,6 +36,14 @@ export interface StepContext<TData = unknown> {
   readonly config: Json | undefined;
   /** Start child workflows (composition). */
   readonly workflows: ChildWorkflows;
+  /** Set when the instance is a fork: the original and the version it was forked at (side effects may want to know). */
+  readonly forkedFrom?: { readonly instanceId: string; readonly version: number };
+  /**
+   * True when the code runs to re-create a recorded result rather than to act (a sandbox that
+   * re-runs recorded steps). The host's runs, forks included, are live: false. Replays of the log
+   * never run step code at all.
+   */
+  readonly isReplay?: boolean;
 }
 
 /**

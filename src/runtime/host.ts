@@ -6,6 +6,8 @@ import type { Json } from '../domain/json.js';
 import type { InstanceState } from '../domain/state.js';
 import type { ChildWorkflows } from '../domain/step-api.js';
 import { validatePublishArgs } from '../domain/validate-args.js';
+import { pathPatches, type ForkPatch } from '../domain/fork.js';
+import { forkInstance, type ForkInstanceOptions } from '../inspect/fork-instance.js';
 import type { StoredEvent } from '../ports/event-log.js';
 import type { InstanceQuery, InstanceSummary, SearchPage, SearchQuery } from '../ports/instance-index.js';
 import type { Persistence } from '../ports/persistence.js';
@@ -13,6 +15,7 @@ import { createProjectionAdmin, type ProjectionAdmin } from '../projections/admi
 import { validateSearchQuery } from '../projections/search-query.js';
 import type { PendingActivity } from './activities.js';
 import { assembleRuntime, requeueRunnable, type Runtime } from './assemble.js';
+import { callMeta, type CallerMeta } from './call-meta.js';
 import { systemClock } from './clock.js';
 import { closePersistence, openDefaultPersistence } from './default-persistence.js';
 import { DefinitionRegistry, type Registration } from './definition-registry.js';
@@ -26,6 +29,7 @@ import { EndWaiters } from './waiters.js';
 export type { StartOptions } from './starter.js';
 export type { PurgeReport } from './retention.js';
 export type { PendingActivity } from './activities.js';
+export type { CallerMeta } from './call-meta.js';
 
 /**
  * Runs workflows: registers definitions, starts instances, works on them, delivers events, and
@@ -134,19 +138,40 @@ export class WorkflowHost {
     return id;
   }
 
-  /** Suspend a runnable workflow: nothing runs until it is resumed. */
-  async suspendWorkflow(instanceId: string, reason = 'suspended by request'): Promise<void> {
-    await this.r.control.apply(instanceId, { type: 'Suspend', reason });
+  /** Suspend a runnable workflow: nothing runs until it is resumed. `who` is recorded with the event. */
+  async suspendWorkflow(instanceId: string, reason = 'suspended by request', who?: CallerMeta): Promise<void> {
+    await this.r.control.apply(instanceId, { type: 'Suspend', reason }, callMeta(this.hostId, who, 'suspend', reason));
   }
 
   /** Resume a suspended workflow: a failed step runs again at once. */
-  async resumeWorkflow(instanceId: string): Promise<void> {
-    await this.r.control.apply(instanceId, { type: 'Resume' });
+  async resumeWorkflow(instanceId: string, who?: CallerMeta): Promise<void> {
+    await this.r.control.apply(instanceId, { type: 'Resume' }, callMeta(this.hostId, who, 'resume'));
   }
 
   /** Terminate a workflow: nothing else runs. */
-  async terminateWorkflow(instanceId: string, reason = 'terminated by request'): Promise<void> {
-    await this.r.control.apply(instanceId, { type: 'Terminate', reason });
+  async terminateWorkflow(instanceId: string, reason = 'terminated by request', who?: CallerMeta): Promise<void> {
+    await this.r.control.apply(instanceId, { type: 'Terminate', reason }, callMeta(this.hostId, who, 'terminate', reason));
+  }
+
+  /**
+   * Correct the data of an instance that has not completed (suspended, failed, or runnable between
+   * steps): each path (`customer.name`) set to its value, recorded as `DataChanged` with who and why.
+   */
+  async changeData(instanceId: string, changes: readonly ForkPatch[], who?: CallerMeta): Promise<InstanceState> {
+    const state = await this.getWorkflow(instanceId);
+    const reason = who?.reason ?? 'data changed by request';
+    return this.r.control.apply(instanceId, { type: 'ChangeData', patches: pathPatches(state.data, changes), reason }, callMeta(this.hostId, who, 'changeData', reason));
+  }
+
+  /**
+   * A new instance whose log is this one's up to `atVersion` plus `ForkedFrom` (and the corrected
+   * `data` / `patch`), run live by this host with today's code. Returns the new id.
+   */
+  async fork(instanceId: string, options: ForkInstanceOptions): Promise<string> {
+    const { rt } = this.r;
+    const forked = await forkInstance(rt.p, instanceId, { actor: this.hostId, ...options }, { now: () => rt.opts.clock.now(), newId: rt.opts.newId, index: rt.opts.index });
+    rt.wake();
+    return forked.instanceId;
   }
 
   /** The instance's current state (folded from the log). */

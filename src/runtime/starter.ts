@@ -1,6 +1,7 @@
 import { WfeError } from '../domain/errors.js';
 import { EMPTY_STATE } from '../domain/evolve.js';
 import { normaliseJson, validateInstanceId } from '../domain/validate-args.js';
+import { callMeta } from './call-meta.js';
 import { commit } from './commit.js';
 import type { Reconciler } from './reconcile.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -13,6 +14,12 @@ export interface StartOptions {
   instanceId?: string;
   /** @internal set for child workflows */
   parentInstanceId?: string;
+  /** Who starts it (recorded as the actor of `WorkflowStarted`; default the host id). */
+  actor?: string;
+  /** Why it was started. */
+  reason?: string;
+  /** Correlation id recorded with the start. */
+  correlationId?: string;
 }
 
 /**
@@ -44,7 +51,7 @@ export class Starter {
     };
     const committed = rt.writers.enqueue.add({ instanceId, dueAt: rt.opts.clock.now() }).then(() =>
       commit(
-        { definition: reg.definition, state: EMPTY_STATE, commands: [command], now: rt.opts.clock.now(), meta: rt.hostMeta },
+        { definition: reg.definition, state: EMPTY_STATE, commands: [command], now: rt.opts.clock.now(), meta: startMeta(rt.opts.hostId, options) },
         { append: (r) => rt.writers.append.add(r), inline: (after) => rt.inline.writesFor(after) },
       ),
     );
@@ -68,4 +75,9 @@ export class Starter {
     void rt.p.wakeups?.notify().catch(() => undefined);
     return instanceId;
   }
+}
+
+function startMeta(hostId: string, o: StartOptions) {
+  if (o.actor === undefined && o.reason === undefined && o.correlationId === undefined) return { actor: hostId };
+  return callMeta(hostId, { ...(o.actor !== undefined ? { actor: o.actor } : {}), ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.correlationId !== undefined ? { correlationId: o.correlationId } : {}) }, 'start');
 }

@@ -150,6 +150,8 @@ function contextFor(state: InstanceState, step: StepDef, p: ExecutionPointer, en
     now: env.now,
     config: step.params?.config,
     workflows: env.workflows,
+    ...(state.forkedFrom ? { forkedFrom: state.forkedFrom } : {}),
+    isReplay: false,
   };
 }
 
