@@ -15,7 +15,7 @@ const impure = [
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.wfe/**', 'schema/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: false } },
     plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } }, 'import-x/extensions': ['.ts'] },

@@ -2,6 +2,9 @@
  * A pizza order, using every builder feature, run on the embedded default (SQLite in ./.wfe/wfe.db).
  *   npm run pizza
  * Prints the run's history as a table: every state change is an event in the log.
+ *   npm run pizza -- --fail --db .wfe/pizza.db
+ * An oven at 480 °C: baking fails, is retried three times, and the order is suspended; see it
+ * with `npm run wfe -- ui --db .wfe/pizza.db`.
  */
 import Table from 'cli-table3';
 import { workflow, WorkflowHost, type StepContext } from '../src/index.js';
@@ -19,6 +22,8 @@ export interface Order {
   toppings: string[];
   baked: string[];
   temperature: number;
+  /** Oven temperature in °C: above 300 every pizza burns. */
+  oven: number;
   qualityChecks: number;
   ovenReady?: boolean;
   box?: string;
@@ -62,7 +67,10 @@ export function pizzaWorkflow() {
     .do((b) => b.startWith(note('cheese'), 'cheese').output((d) => { d.toppings.push('cheese'); }))
     .do((b) => b.startWith(note('vegetables'), 'vegetables').output((d) => { d.toppings.push('vegetables'); }))
     .join()
-    .forEach((d) => d.pizzas.map((p) => p.name), (b) => b.startWith((ctx) => { ctx.data.baked.push(String(ctx.item)); }, 'bake pizza'))
+    .forEach((d) => d.pizzas.map((p) => p.name), (b) => b.startWith((ctx) => {
+      if (ctx.data.oven > 300) throw new Error(`oven at ${ctx.data.oven} °C: the ${String(ctx.item)} would burn`);
+      ctx.data.baked.push(String(ctx.item));
+    }, 'bake pizza'))
     .waitFor('oven-timer', (d) => d.orderId)
     .output((d, e: { eventData: { ready: boolean } }) => { d.ovenReady = e.eventData.ready; })
     .whileDo((d) => d.temperature > 60, (b) => b.startWith((ctx) => { ctx.data.temperature -= 25; }, 'cool down'))
@@ -85,7 +93,36 @@ export function pizzaWorkflow() {
     .build();
 }
 
-export async function main(options: { sqlitePath?: string; print?: boolean } = {}): Promise<import('../src/index.js').InstanceState> {
+/**
+ * The kitchen outside the workflow: the oven timer rings for every order waiting for it, and a
+ * receipt printer serves the print-receipt activity. Returns a function that stops it.
+ */
+export function startKitchen(host: WorkflowHost): () => void {
+  let busy = false;
+  const rung = new Set<string>();
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const waiting = await host.search({ waitingFor: 'oven-timer', limit: 100 });
+      for (const i of waiting.items) {
+        for (const w of i.waiting.filter((x) => x.eventName === 'oven-timer' && !rung.has(`${i.instanceId}:${x.eventKey}`))) {
+          rung.add(`${i.instanceId}:${w.eventKey}`);
+          await host.publishEvent('oven-timer', w.eventKey, { ready: true });
+        }
+      }
+      const job = await host.getPendingActivity('print-receipt', 'printer-1');
+      if (job) await host.submitActivitySuccess(job.token, { receipt: `receipt for ${(job.parameters as { orderId: string }).orderId}` });
+    } catch {
+      // The host stopped between two looks: the kitchen closes with it.
+    } finally {
+      busy = false;
+    }
+  }, 30);
+  return () => clearInterval(timer);
+}
+
+export async function main(options: { sqlitePath?: string; print?: boolean; fail?: boolean } = {}): Promise<import('../src/index.js').InstanceState> {
   const host = new WorkflowHost({ pollInterval: 25, ...(options.sqlitePath ? { sqlitePath: options.sqlitePath } : {}) });
   host.registerWorkflow(pizzaWorkflow());
   await host.start();
@@ -94,17 +131,13 @@ export async function main(options: { sqlitePath?: string; print?: boolean } = {
     reference: orderId,
     data: {
       orderId, pizzas: [{ name: 'margherita', size: 'large' }, { name: 'funghi', size: 'small' }],
-      delivery: true, total: 23.5, card: '4242', toppings: [], baked: [], temperature: 130, qualityChecks: 0, log: [],
+      delivery: true, total: 23.5, card: '4242', toppings: [], baked: [], temperature: 130, oven: options.fail ? 480 : 250, qualityChecks: 0, log: [],
     } satisfies Order,
   });
   // The oven signals through an external event; a receipt printer is an external activity worker.
-  setTimeout(() => void host.publishEvent('oven-timer', orderId, { ready: true }), 100);
-  const printer = setInterval(async () => {
-    const job = await host.getPendingActivity('print-receipt', 'printer-1');
-    if (job) await host.submitActivitySuccess(job.token, { receipt: `receipt for ${(job.parameters as { orderId: string }).orderId}` });
-  }, 30);
-  const state = await host.waitForCompletion(id, { timeoutMs: 20_000 });
-  clearInterval(printer);
+  const stopKitchen = startKitchen(host);
+  const state = options.fail ? await untilSuspended(host, id) : await host.waitForCompletion(id, { timeoutMs: 20_000 });
+  stopKitchen();
   const table = new Table({
     head: ['v', '+ms', 'event', 'step', 'detail'],
     colWidths: [5, 7, 21, 19, 58],
@@ -117,6 +150,7 @@ export async function main(options: { sqlitePath?: string; print?: boolean } = {
   if (options.print !== false) {
     console.log(table.toString());
     console.log(`instance ${id}: ${state.status} (inspect later with its id; the log is in ${options.sqlitePath ?? './.wfe/wfe.db'})`);
+    if (state.status !== 'complete') console.log(`see it in the debugger: npm run wfe -- ui --db ${options.sqlitePath ?? './.wfe/wfe.db'}`);
     console.log(JSON.stringify(state.data, null, 2));
   }
   await host.stop();
@@ -124,4 +158,17 @@ export async function main(options: { sqlitePath?: string; print?: boolean } = {
   return state;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+/** Polls until the order is suspended (its retries ran out) or ended. */
+async function untilSuspended(host: WorkflowHost, id: string) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const state = await host.getWorkflow(id);
+    if (state.status !== 'runnable') return state;
+  }
+  return host.getWorkflow(id);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const db = args.includes('--db') ? args[args.indexOf('--db') + 1] : undefined;
+  await main({ fail: args.includes('--fail'), ...(db ? { sqlitePath: db } : {}) });
+}

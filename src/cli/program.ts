@@ -9,6 +9,7 @@ import { DEFAULT_DB } from './open-store.js';
 import type { TextOut } from './progress/views.js';
 import { publishCommand } from './publish-command.js';
 import { runCommand } from './run-command.js';
+import { uiCommand } from './ui-command.js';
 import { validateCommand } from './validate-command.js';
 import { verifyCommand } from './verify-command.js';
 
@@ -32,7 +33,7 @@ const configOptions = (cmd: Command): Command =>
     .addOption(new Option('--config <json>', 'interpolation values for ((path)) placeholders, as JSON (default: $WFE_CONFIG)').conflicts('configFile'))
     .option('--config-file <file>', 'the same, from a JSON file');
 
-/** The `wfe` command line: run, validate, history, publish, verify, search, projections. */
+/** The `wfe` command line: run, validate, history, publish, verify, search, projections, ui. */
 export function buildProgram(io: ProgramIo, version: string): Command {
   const program = new Command('wfe')
     .description('Run YAML workflows on wfe, the event-sourced workflow engine, and inspect their runs.')
@@ -168,6 +169,16 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       async (id: string, opts: Record<string, unknown>) => io.exit(await controlCommand(action, id, opts, io.stdout)),
     );
   }
+
+  program
+    .command('ui')
+    .description('serve the web time-travel debugger over the store (127.0.0.1 unless told otherwise) and print its address')
+    .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+    .option('--port <n>', 'port (0 picks a free one)', '4680')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--allow-remote', 'allow a --host beyond loopback (every request then needs the token)')
+    .option('--token <token>', 'the token required on every request (default: $WFE_UI_TOKEN, generated beyond loopback)')
+    .action(async (opts: { db: string; port?: string; host?: string; allowRemote?: boolean; token?: string }) => io.exit(await uiCommand(opts, io, version)));
 
   return program;
 }
