@@ -44,6 +44,8 @@ function fakeInspector() {
   return { inspector, forks, listeners, emit: (instanceId: string, version: number) => listeners.forEach((l) => l({ instanceId, version, position: '1' as LogPosition })) };
 }
 
+const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string; message: string } }).error;
+
 let server: UiServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -94,16 +96,16 @@ describe('createUiServer', () => {
     expect(await unknown.json()).toEqual({ error: { code: 'UNKNOWN_INSTANCE', message: 'no workflow instance nope' } });
     const range = await fetch(new URL('api/instances/i1/state?v=7', url));
     expect(range.status).toBe(400);
-    expect((await range.json()).error.message).toContain('version 7');
+    expect((await errorOf(range)).message).toContain('version 7');
     const notNumber = await fetch(new URL('api/instances/i1/state?v=abc', url));
-    expect((await notNumber.json()).error.message).toBe('version "abc" in the address is not a whole number from 1');
+    expect((await errorOf(notNumber)).message).toBe('version "abc" in the address is not a whole number from 1');
     const status = await fetch(new URL('api/instances?status=broken', url));
-    expect((await status.json()).error.message).toContain('status "broken": expected one of runnable');
+    expect((await errorOf(status)).message).toContain('status "broken": expected one of runnable');
     const invalid = await post(url, 'api/instances/i1/what-if', { atVersion: 1, data: { total: 'x' } });
     expect(invalid.status).toBe(422);
-    expect((await invalid.json()).error.message).toContain('total must be a number');
+    expect((await errorOf(invalid)).message).toContain('total must be a number');
     const notJson = await post(url, 'api/instances/i1/fork', '{ "atVersion": ');
-    expect((await notJson.json()).error.message).toContain('the request body is not JSON');
+    expect((await errorOf(notJson)).message).toContain('the request body is not JSON');
     const body = await (await fetch(new URL('api/nothing', url))).text();
     expect(body).not.toMatch(/\bat .*\.ts:\d+/);
   });
@@ -111,7 +113,7 @@ describe('createUiServer', () => {
   it('writes only on a confirmed fork that names its actor, sent as JSON from the page itself', async () => {
     const { url, forks } = await start({ host: { hostId: 'h1' } });
     expect((await post(url, 'api/instances/i1/fork', { atVersion: 1, actor: 'ada' })).status).toBe(400);
-    expect((await (await post(url, 'api/instances/i1/fork', { atVersion: 1, confirmed: true })).json()).error.message).toContain('give your name');
+    expect((await errorOf(await post(url, 'api/instances/i1/fork', { atVersion: 1, confirmed: true }))).message).toContain('give your name');
     expect((await post(url, 'api/instances/i1/fork', { atVersion: 1, actor: 'ada', confirmed: true }, { 'content-type': 'text/plain' })).status).toBe(403);
     expect((await post(url, 'api/instances/i1/fork', { atVersion: 1, actor: 'ada', confirmed: true }, { 'content-type': 'application/json', origin: 'http://evil.example' })).status).toBe(403);
     expect(forks).toEqual([]);
