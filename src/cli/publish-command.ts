@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { validatePublishArgs, type PublishArgs } from '../domain/validate-args.js';
-import type { Persistence } from '../ports/persistence.js';
+import { validatePublishArgs } from '../domain/validate-args.js';
+import { publishToStore } from '../runtime/publish.js';
 import { CliError } from './cli-error.js';
 import { parseJson } from './cli-input.js';
 import { DEFAULT_DB, openExistingStore } from './open-store.js';
@@ -13,20 +13,6 @@ export interface PublishOptions {
   readonly data?: string;
   /** Only waits as of this time or earlier receive it: ms since the epoch or an ISO date (default: now). */
   readonly effectiveAt?: string;
-}
-
-/**
- * Publishes an event to the stores, as the host's `publishEvent` does: the event is kept, and every
- * instance subscribed to its name and key is queued, so the host that runs it (`wfe run` in another
- * shell, on the same `--db`) delivers it on its next look. No host is started here: a host would
- * also claim and run instances, whose step code this process does not have.
- */
-export async function publishToStore(p: Persistence, args: PublishArgs, now: number, id: string): Promise<number> {
-  await p.events.publish({ id, name: args.name, key: args.key, data: args.data, effectiveAt: args.effectiveAt ?? now, publishedAt: now });
-  const subs = await p.events.subscribers(args.name, args.key);
-  if (subs.length > 0) await p.queue.enqueue(subs.map((s) => ({ instanceId: s.instanceId, dueAt: now })));
-  await p.wakeups?.notify().catch(() => undefined);
-  return subs.length;
 }
 
 function effectiveTime(text: string | undefined): number | undefined {

@@ -7,10 +7,12 @@ import type { Json } from './json.js';
 import type { FunctionRegistry, RegisteredFunction, StepBodyClass, StepContext, StepFn } from './step-api.js';
 import { validateDefinition } from './validate-definition.js';
 
-/** A definition with the functions it names: what the host registers. */
-export interface BuiltWorkflow {
+/** A definition with the functions it names: what the host registers. `T` is the workflow's data type (types only). */
+export interface BuiltWorkflow<T = unknown> {
   readonly definition: WorkflowDefinition;
   readonly registry: FunctionRegistry;
+  /** Never set: carries the data type to `startWorkflow`, `getWorkflow` and `waitForCompletion`. */
+  readonly __data?: T;
 }
 
 type Body<T> = StepFn<T> | StepBodyClass<T> | { readonly name: string; readonly run: StepFn<T> };
@@ -183,7 +185,7 @@ export class WorkflowBuilder<T> {
   }
 
   /** @internal */
-  finish(): BuiltWorkflow {
+  finish(): BuiltWorkflow<T> {
     const byExternal = new Map(this.asm.steps.filter((s) => s.externalId).map((s) => [s.externalId as string, s.id]));
     for (const a of this.asm.attachments) {
       const target = byExternal.get(a.target);
@@ -472,7 +474,7 @@ export class StepBuilder<T> {
   }
 
   /** The finished definition and its functions. */
-  build(): BuiltWorkflow {
+  build(): BuiltWorkflow<T> {
     return this.wf.finish();
   }
 }

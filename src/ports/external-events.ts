@@ -52,6 +52,8 @@ export interface ExternalEventStore {
   claimActivity(activityName: string, workerId: string, now: number, ttlMs: number): Promise<ActivityClaim | undefined>;
   /** The claim behind a token, if it is still the current one. */
   activityByToken(token: string): Promise<ActivityClaim | undefined>;
+  /** Give a claim back before it expires (another worker may claim it at once); false when the token is not current. */
+  releaseActivity(token: string): Promise<boolean>;
   /** Remove everything for these instances (purge). */
   removeInstances(instanceIds: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -38,6 +38,7 @@ export interface HostCalls {
   load(instanceId: string): Promise<InstanceState>;
   children(parentInstanceId: string): ChildWorkflows;
   ended(instanceId: string): void;
+  changed(instanceId: string): void;
 }
 
 /**
@@ -72,7 +73,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     stopping: () => state.stopping,
     wake: () => late.scheduler?.wake(),
   };
-  const reconciler = new Reconciler(rt, { publish: host.publish, ended: host.ended });
+  const reconciler = new Reconciler(rt, { publish: host.publish, ended: host.ended, changed: host.changed });
   const worker = new InstanceWorker(rt, reconciler, host.children);
   const scheduler = new Scheduler(rt, async (id) => {
     let nextDueAt: number | undefined;
@@ -88,13 +89,18 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
   late.scheduler = scheduler;
   const unsubscribe = p.wakeups?.onWakeup(() => scheduler.wake());
   stop.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
+  const activities = new Activities(() => p.events, () => p.instances, () => opts.clock.now(), host.load, host.publish);
+  // An activity step that starts waiting wakes workers waiting in getPendingActivity.
+  telemetry.on('events:appended', (e) => {
+    if (e.events.some((x) => x.type === 'EventAwaited' && x.activity)) activities.offered();
+  });
   const asyncProjections = opts.asyncProjections ? builtInProjections(p, lookup, opts.index).filter((b) => b.projection.lifecycle === 'async') : [];
   return Object.assign(state, {
     rt,
     scheduler,
     starter: new Starter(rt, reconciler),
     control: new Control(rt, reconciler),
-    activities: new Activities(() => p.events, () => opts.clock.now(), host.load, host.publish),
+    activities,
     retention: new Retention(rt),
     daemon: new ProjectionDaemon(rt, asyncProjections),
     stop,

@@ -8,7 +8,7 @@ import { validateDefinition } from '../domain/validate-definition.js';
 import type { DefinitionStore, StoredDefinition } from '../ports/definition-store.js';
 
 /** What `registerWorkflow` takes: a built workflow, optionally with the source it came from (YAML spec). */
-export type Registration = BuiltWorkflow | { readonly definition: WorkflowDefinition; readonly registry: FunctionRegistry; readonly source?: Json };
+export type Registration = BuiltWorkflow<unknown> | { readonly definition: WorkflowDefinition; readonly registry: FunctionRegistry; readonly source?: Json };
 
 /** A registered definition with its code and content hash. */
 export interface Registered {
@@ -79,6 +79,10 @@ export class DefinitionRegistry {
       this.saved.set(key, p);
     }
     return p;
+  }
+
+  has(id: string, version: number): boolean {
+    return this.byKey.has(`${id}@${version}`);
   }
 
   /** The registered definition: a given version, or the highest. */

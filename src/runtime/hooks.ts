@@ -30,8 +30,38 @@ export interface HostEvents {
 export type HostEventName = keyof HostEvents;
 export type HostListener<K extends HostEventName> = (payload: HostEvents[K]) => void;
 
-/** Before a workflow starts (may not change the data: it is already decided) and after it ends. */
+/** What pre-workflow middleware sees: the instance about to start (its data is already decided). */
+export interface WorkflowStartInfo {
+  readonly instanceId: string;
+  readonly definitionId: string;
+  readonly version: number;
+  readonly data: unknown;
+}
+
+/**
+ * Around a workflow's start (`pre`) and after its end (`post`), like workflow-core's
+ * `IWorkflowMiddleware`: each takes `(ctx, next)` and wraps the ones registered after it, so the
+ * first registered is outermost. A middleware that takes only `ctx` runs and then calls `next` itself.
+ * A `pre` that throws refuses the start; a `post` that throws is reported on `host:error`.
+ */
 export interface WorkflowMiddleware {
-  pre?(info: { instanceId: string; definitionId: string; version: number; data: unknown }): Promise<void> | void;
-  post?(state: InstanceState): Promise<void> | void;
+  pre?(info: WorkflowStartInfo, next: () => Promise<void>): Promise<void> | void;
+  post?(state: InstanceState, next: () => Promise<void>): Promise<void> | void;
+}
+
+/** Run middleware as a chain: each gets `next`, which runs the rest (then `last`). */
+export async function runChain<C>(handlers: readonly ((ctx: C, next: () => Promise<void>) => Promise<void> | void)[], ctx: C, last: () => Promise<void> = async () => undefined): Promise<void> {
+  const at = async (i: number): Promise<void> => {
+    const h = handlers[i];
+    if (!h) return last();
+    let called = false;
+    const next = () => {
+      if (called) throw new Error('next() called twice by one middleware');
+      called = true;
+      return at(i + 1);
+    };
+    await h(ctx, next);
+    if (h.length < 2 && !called) await next();
+  };
+  await at(0);
 }

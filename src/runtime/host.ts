@@ -13,7 +13,7 @@ import type { InstanceQuery, InstanceSummary, SearchPage, SearchQuery } from '..
 import type { Persistence } from '../ports/persistence.js';
 import { createProjectionAdmin, type ProjectionAdmin } from '../projections/admin.js';
 import { validateSearchQuery } from '../projections/search-query.js';
-import type { PendingActivity } from './activities.js';
+import type { OpenActivity, PendingActivity } from './activities.js';
 import { assembleRuntime, requeueRunnable, type Runtime } from './assemble.js';
 import { callMeta, type CallerMeta } from './call-meta.js';
 import { systemClock } from './clock.js';
@@ -24,11 +24,14 @@ import { compileHostOptions, type CompiledHostOptions, type HostOptions } from '
 import type { PurgeableStatus, PurgeReport } from './retention.js';
 import { Telemetry } from './runtime-context.js';
 import type { StartOptions } from './starter.js';
+import { isDone, type InstanceId, type TypedState, type WaitUntil, type WorkflowHandle } from './handles.js';
+import type { BuiltWorkflow } from '../domain/builder.js';
+import { publishToStore } from './publish.js';
 import { EndWaiters } from './waiters.js';
 
 export type { StartOptions } from './starter.js';
 export type { PurgeReport } from './retention.js';
-export type { PendingActivity } from './activities.js';
+export type { OpenActivity, PendingActivity } from './activities.js';
 export type { CallerMeta } from './call-meta.js';
 
 /**
@@ -84,6 +87,7 @@ export class WorkflowHost {
       load: (id) => this.getWorkflow(id),
       children: (parent) => this.childWorkflows(parent),
       ended: (id) => this.endWaiters.wake(id),
+      changed: (id) => this.endWaiters.wake(id),
     });
     this.running = Object.assign(running, { ownsPersistence });
     await requeueRunnable(running.rt);
@@ -117,24 +121,43 @@ export class WorkflowHost {
     };
   }
 
-  /** Start an instance; returns its id once `WorkflowStarted` (and its index row) is durable. */
-  startWorkflow(definitionId: string, options: StartOptions = {}): Promise<string> {
-    return this.r.starter.start(definitionId, options);
+  /**
+   * Start an instance; returns its id once `WorkflowStarted` (and its index row) is durable. Given
+   * the built workflow instead of its id, the data is typed and the id remembers the type (a
+   * workflow not registered yet is registered first).
+   */
+  startWorkflow<T>(workflow: BuiltWorkflow<T>, options?: StartOptions<T>): Promise<InstanceId<T>>;
+  startWorkflow(definitionId: string, options?: StartOptions): Promise<InstanceId>;
+  startWorkflow(workflow: string | BuiltWorkflow<unknown>, options: StartOptions = {}): Promise<InstanceId> {
+    if (typeof workflow === 'string') return this.r.starter.start(workflow, options);
+    const { id, version } = workflow.definition;
+    if (!this.registry.has(id, version)) this.registerWorkflow(workflow);
+    return this.r.starter.start(id, { ...options, version });
+  }
+
+  /** Start an instance and return a handle on it (state, result, suspend, resume, terminate), typed by its data. */
+  async startHandle<T>(workflow: BuiltWorkflow<T>, options?: StartOptions<T>): Promise<WorkflowHandle<T>> {
+    return this.handle(await this.startWorkflow(workflow, options));
+  }
+
+  /** A handle on an instance by id. */
+  handle<T = Json>(instanceId: InstanceId<T>): WorkflowHandle<T> {
+    return {
+      instanceId,
+      state: () => this.getWorkflow(instanceId),
+      result: (options) => this.waitForCompletion(instanceId, options),
+      suspend: (reason) => this.suspendWorkflow(instanceId, reason),
+      resume: () => this.resumeWorkflow(instanceId),
+      terminate: (reason) => this.terminateWorkflow(instanceId, reason),
+    };
   }
 
   /** Publish an event to a name and key; every wait on them (now or later, as of its time) receives it. */
   async publishEvent(name: string, key: string, data: unknown = null, effectiveAt?: number): Promise<string> {
     const { rt } = this.r;
     const args = validatePublishArgs(name, key, data, effectiveAt);
-    const now = rt.opts.clock.now();
     const id = rt.opts.newId();
-    await rt.p.events.publish({ id, name: args.name, key: args.key, data: args.data, effectiveAt: args.effectiveAt ?? now, publishedAt: now });
-    const subs = await rt.p.events.subscribers(name, key);
-    if (subs.length > 0) {
-      await rt.p.queue.enqueue(subs.map((s) => ({ instanceId: s.instanceId, dueAt: now })));
-      rt.wake();
-      void rt.p.wakeups?.notify().catch(() => undefined);
-    }
+    if ((await publishToStore(rt.p, args, rt.opts.clock.now(), id)) > 0) rt.wake();
     return id;
   }
 
@@ -175,10 +198,10 @@ export class WorkflowHost {
   }
 
   /** The instance's current state (folded from the log). */
-  async getWorkflow(instanceId: string): Promise<InstanceState> {
+  async getWorkflow<T = Json>(instanceId: InstanceId<T>): Promise<TypedState<T>> {
     const state = await this.r.rt.loader.load(instanceId);
     if (!state) throw new WfeError('UNKNOWN_INSTANCE', `no workflow instance ${instanceId}`, { instanceId });
-    return state;
+    return state as TypedState<T>;
   }
 
   /** The instance's events as stored (with envelope: version, time, actor, hash). */
@@ -197,9 +220,22 @@ export class WorkflowHost {
     return this.r.rt.p.instances.search(query);
   }
 
-  /** Resolves when the instance has ended (complete, terminated or failed); rejects with TIMEOUT after `timeoutMs` of real time. */
-  waitForCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<InstanceState> {
-    return this.endWaiters.untilEnded(instanceId, () => this.getWorkflow(instanceId), () => this.running !== undefined && !this.running.stopping, options.timeoutMs ?? 30_000, this.opts.pollInterval);
+  /**
+   * Resolves when the instance has ended (complete, terminated or failed), or with `until: 'settled'`
+   * also when it is suspended or has nothing to do now (waiting for an event, sleeping); rejects with
+   * TIMEOUT after `timeoutMs` of real time.
+   */
+  async waitForCompletion<T = Json>(instanceId: InstanceId<T>, options: { timeoutMs?: number; until?: WaitUntil } = {}): Promise<TypedState<T>> {
+    const until = options.until ?? 'ended';
+    const state = await this.endWaiters.until(
+      instanceId,
+      () => this.getWorkflow(instanceId) as Promise<InstanceState>,
+      (s) => isDone(s, until, this.opts.clock.now()),
+      () => this.running !== undefined && !this.running.stopping,
+      options.timeoutMs ?? 30_000,
+      this.opts.pollInterval,
+    );
+    return state as TypedState<T>;
   }
 
   /**
@@ -220,13 +256,29 @@ export class WorkflowHost {
   }
 
   /** Start a workflow and wait for it to end. */
-  async runSync(definitionId: string, options: StartOptions & { timeoutMs?: number } = {}): Promise<InstanceState> {
-    return this.waitForCompletion(await this.startWorkflow(definitionId, options), options);
+  async runSync<T>(workflow: BuiltWorkflow<T>, options?: StartOptions<T> & { timeoutMs?: number }): Promise<TypedState<T>>;
+  async runSync(definitionId: string, options?: StartOptions & { timeoutMs?: number }): Promise<TypedState>;
+  async runSync(workflow: string | BuiltWorkflow<unknown>, options: StartOptions & { timeoutMs?: number } = {}): Promise<TypedState<unknown>> {
+    const id = typeof workflow === 'string' ? await this.startWorkflow(workflow, options) : await this.startWorkflow(workflow, options);
+    return this.waitForCompletion(id, options);
   }
 
-  /** For an external worker: claim the oldest pending activity of this name, or undefined. */
-  getPendingActivity(activityName: string, workerId: string, options: { ttlMs?: number } = {}): Promise<PendingActivity | undefined> {
-    return this.r.activities.claim(activityName, workerId, options.ttlMs);
+  /**
+   * For an external worker: claim the oldest pending activity of this name for `ttlMs` (default 60 s),
+   * or undefined; with `waitMs`, wait up to that long for one to come.
+   */
+  getPendingActivity(activityName: string, workerId: string, options: { ttlMs?: number; waitMs?: number } = {}): Promise<PendingActivity | undefined> {
+    return this.r.activities.claim(activityName, workerId, options);
+  }
+
+  /** Activity steps waiting for a worker (claimed or not): of one instance, of one name, or all. */
+  listActivities(filter: { activityName?: string; instanceId?: string; limit?: number } = {}): Promise<OpenActivity[]> {
+    return this.r.activities.list(filter);
+  }
+
+  /** Give a claimed activity back before its claim expires (another worker may take it at once). */
+  releaseActivity(token: string): Promise<void> {
+    return this.r.activities.release(token);
   }
 
   /** Complete a claimed activity with its result (the activity step's output). */

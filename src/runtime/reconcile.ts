@@ -2,6 +2,7 @@ import type { WorkflowEvent } from '../domain/events.js';
 import type { Json } from '../domain/json.js';
 import { activePointers, findPointer, isTerminal, type ExecutionPointer, type InstanceState } from '../domain/state.js';
 import { CHILD_ENDED_EVENT } from '../domain/step-api.js';
+import { runChain } from './hooks.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** What reconcile may do besides writing: publish (a child's end to its parent) and wake waiters. */
@@ -9,6 +10,8 @@ export interface ReconcileDeps {
   publish(name: string, key: string, data: Json): Promise<unknown>;
   /** Called once the instance's end-of-life work is done on this host. */
   ended(instanceId: string): void;
+  /** Called after every commit (waiters for a settled instance look again). */
+  changed(instanceId: string): void;
 }
 
 /** Waits an instance holds open: active pointers waiting for an event (until the instance ends). */
@@ -47,6 +50,7 @@ export class Reconciler {
     await Promise.all(writes);
     this.tell(state, events);
     if (isTerminal(state.status) && !isTerminal(before.status)) await this.ended(state);
+    else this.deps.changed(id);
   }
 
   async afterLoad(state: InstanceState): Promise<void> {
@@ -100,13 +104,8 @@ export class Reconciler {
     const { telemetry, opts } = this.rt;
     if (state.status === 'complete') telemetry.emit('workflow:completed', { instanceId: id, state });
     if (state.status === 'failed') telemetry.emit('workflow:failed', { instanceId: id, state, ...(state.failing ? { error: state.failing } : {}) });
-    for (const mw of opts.workflowMiddleware) {
-      try {
-        await mw.post?.(state);
-      } catch (error) {
-        telemetry.emit('host:error', { error, instanceId: id, where: 'post-workflow middleware' });
-      }
-    }
+    const post = opts.workflowMiddleware.flatMap((mw) => (mw.post ? [mw.post.bind(mw)] : []));
+    if (post.length) await runChain(post, state).catch((error: unknown) => telemetry.emit('host:error', { error, instanceId: id, where: 'post-workflow middleware' }));
     if (state.parentInstanceId) {
       await this.deps.publish(CHILD_ENDED_EVENT, id, { status: state.status, data: state.data, ...(state.failing ? { error: state.failing as unknown as Json } : {}) });
     }

@@ -3,12 +3,14 @@ import { EMPTY_STATE } from '../domain/evolve.js';
 import { normaliseJson, validateInstanceId } from '../domain/validate-args.js';
 import { callMeta } from './call-meta.js';
 import { commit } from './commit.js';
+import type { InstanceId } from './handles.js';
+import { runChain } from './hooks.js';
 import type { Reconciler } from './reconcile.js';
 import type { RuntimeContext } from './runtime-context.js';
 
-export interface StartOptions {
+export interface StartOptions<T = unknown> {
   version?: number;
-  data?: unknown;
+  data?: T;
   reference?: string;
   /** Choose the instance id (idempotent start: a second start with the same id returns it). */
   instanceId?: string;
@@ -33,14 +35,15 @@ export class Starter {
     private readonly reconciler: Reconciler,
   ) {}
 
-  async start(definitionId: string, options: StartOptions = {}): Promise<string> {
+  async start(definitionId: string, options: StartOptions = {}): Promise<InstanceId> {
     const { rt } = this;
     const reg = rt.registry.resolve(definitionId, options.version);
     await rt.registry.stored(reg);
     // Normalised as the log will hold it (undefined dropped), so the live run and every replay see the same data.
     const data = normaliseJson('data', options.data ?? {});
     const instanceId = options.instanceId !== undefined ? validateInstanceId(options.instanceId) : rt.opts.newId();
-    for (const mw of rt.opts.workflowMiddleware) await mw.pre?.({ instanceId, definitionId, version: reg.definition.version, data });
+    const pre = rt.opts.workflowMiddleware.flatMap((mw) => (mw.pre ? [mw.pre.bind(mw)] : []));
+    if (pre.length) await runChain(pre, { instanceId, definitionId, version: reg.definition.version, data });
     const command = {
       type: 'Start' as const,
       instanceId,

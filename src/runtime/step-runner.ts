@@ -200,7 +200,7 @@ async function runBody(step: StepDef, fns: Functions, state: InstanceState, p: E
   });
   const recorded = toDataPatches(patches, state.data);
   const bad = findNonJson(recorded);
-  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name} wrote data that is not JSON at ${bad.replace(/^\$\[\d+\]\.value/, '$')}`);
+  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name} wrote data that is not JSON at ${dataPathOf(recorded, bad)}`, { path: dataPathOf(recorded, bad) });
   return { kind: 'completed', ...(outcome !== undefined ? { outcome } : {}), matched: fns.matched(step, outcome ?? null, state.data, plain), patches: recorded };
 }
 
@@ -214,8 +214,16 @@ function applyOutputs(step: StepDef, fns: Functions, state: InstanceState, outpu
   });
   const recorded = toDataPatches(patches, state.data);
   const bad = findNonJson(recorded);
-  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name}: output mapping wrote data that is not JSON`);
+  if (bad) throw new WfeError('NOT_SERIALISABLE', `step ${step.name}: output mapping wrote data that is not JSON at ${dataPathOf(recorded, bad)}`, { path: dataPathOf(recorded, bad) });
   return recorded;
+}
+
+/** `$[2].value.b` (a path into the patch list) → `$.items.b`: where in the workflow data the bad value is. */
+function dataPathOf(patches: readonly DataPatch[], bad: string): string {
+  const m = /^\$\[(\d+)\]\.value(.*)$/s.exec(bad);
+  const patch = m ? patches[Number(m[1])] : undefined;
+  if (!m || !patch) return bad;
+  return `$${patch.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}${m[2]}`;
 }
 
 /**

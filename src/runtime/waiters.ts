@@ -1,11 +1,11 @@
 import { WfeError } from '../domain/errors.js';
-import { isTerminal, type InstanceState } from '../domain/state.js';
+import type { InstanceState } from '../domain/state.js';
 
-/** Callers waiting for instances to end, woken by the reconciler's end-of-life work. */
+/** Callers waiting for instances to end (or settle), woken by the reconciler after each commit. */
 export class EndWaiters {
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  /** Wake everyone waiting on `instanceId` (it ended), or everyone (the host stops). */
+  /** Wake everyone waiting on `instanceId` (it changed), or everyone (the host stops). */
   wake(instanceId?: string): void {
     if (instanceId === undefined) {
       for (const set of this.waiters.values()) for (const w of set) w();
@@ -16,17 +16,17 @@ export class EndWaiters {
   }
 
   /**
-   * Resolves when `load` returns an ended state; re-checks every `pollMs` and when woken. Rejects
-   * with TIMEOUT after `timeoutMs` of real time, HOST_STOPPED when `running()` turns false.
+   * Resolves when `load` returns a state `done` accepts; re-checks every `pollMs` and when woken.
+   * Rejects with TIMEOUT after `timeoutMs` of real time, HOST_STOPPED when `running()` turns false.
    */
-  async untilEnded(instanceId: string, load: () => Promise<InstanceState>, running: () => boolean, timeoutMs: number, pollMs: number): Promise<InstanceState> {
+  async until(instanceId: string, load: () => Promise<InstanceState>, done: (s: InstanceState) => boolean, running: () => boolean, timeoutMs: number, pollMs: number): Promise<InstanceState> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const state = await load();
-      if (isTerminal(state.status)) return state;
+      if (done(state)) return state;
       if (!running()) throw new WfeError('HOST_STOPPED', 'the host stopped before the workflow ended');
       const left = deadline - Date.now();
-      if (left <= 0) throw new WfeError('TIMEOUT', `workflow ${instanceId} did not end in time (status ${state.status})`, { instanceId, status: state.status });
+      if (left <= 0) throw new WfeError('TIMEOUT', `workflow ${instanceId} did not end or settle in time (status ${state.status})`, { instanceId, status: state.status });
       await new Promise<void>((resolve) => {
         const set = this.waiters.get(instanceId) ?? new Set();
         this.waiters.set(instanceId, set);

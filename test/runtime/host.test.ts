@@ -52,13 +52,19 @@ describe('registration and start', () => {
   });
 
   it('a step that writes data that is not JSON fails with a clear error, and nothing of it is recorded', async () => {
-    const wf = workflow<{ when?: unknown }>('bad-output').startWith((ctx) => { ctx.data.when = new Date(0); }).onError('suspend').build();
+    const wf = workflow<{ when?: unknown; report?: unknown }>('bad-output')
+      .startWith((ctx) => {
+        ctx.data.report = { ok: 1 };
+        ctx.data.when = { at: [1, new Date(0)] };
+      }, 'step')
+      .onError('suspend')
+      .build();
     t = await createTestHost([wf]);
     const s = await t.run('bad-output', { data: {} });
     expect(s.status).toBe('suspended');
     expect(s.data).toEqual({});
     const failed = (await t.host.history(s.instanceId)).find((e) => e.event.type === 'StepFailed');
-    expect(failed?.event).toMatchObject({ error: { type: 'NOT_SERIALISABLE' } });
+    expect(failed?.event).toMatchObject({ error: { type: 'NOT_SERIALISABLE', message: 'step step wrote data that is not JSON at $.when.at[1] (a Date instance)' } });
   });
 
   it('an instance id given by the caller makes start idempotent', async () => {
@@ -137,6 +143,34 @@ describe('hooks and middleware', () => {
     });
     const s = await t.run('hooks', { data: { log: [] } });
     expect(seen).toEqual(['pre hooks', 'outer before a', 'inner before', 'inner after', 'outer after', 'step completed', `completed ${s.instanceId}`, 'post complete']);
+  });
+
+  it('workflow middleware takes (ctx, next) and nests in registration order, before the start and after the end', async () => {
+    const seen: string[] = [];
+    const wf = workflow<D>('nest').startWith(push('a'), 'a').build();
+    t = await createTestHost([wf], {
+      workflowMiddleware: [
+        { pre: async (i, next) => { seen.push(`outer pre ${i.definitionId}`); await next(); seen.push('outer pre done'); }, post: async (s, next) => { seen.push(`outer post ${s.status}`); await next(); seen.push('outer post done'); } },
+        { pre: async (_i, next) => { seen.push('inner pre'); await next(); seen.push('inner pre done'); }, post: async (_s, next) => { seen.push('inner post'); await next(); seen.push('inner post done'); } },
+      ],
+    });
+    await t.run('nest', { data: { log: [] } });
+    expect(seen).toEqual(['outer pre nest', 'inner pre', 'inner pre done', 'outer pre done', 'outer post complete', 'inner post', 'inner post done', 'outer post done']);
+  });
+
+  it('a pre-workflow middleware that throws refuses the start; one that does not call next stops the chain', async () => {
+    const seen: string[] = [];
+    t = await createTestHost([workflow<D>('guarded').startWith(push('a')).build()], {
+      workflowMiddleware: [
+        { pre: (i) => { if ((i.data as D).v === 13) throw new Error('unlucky'); } },
+        { pre: async (_i, _next) => { seen.push('second, no next'); } },
+        { pre: () => { seen.push('never'); } },
+      ],
+    });
+    await expect(t.host.startWorkflow('guarded', { data: { log: [], v: 13 } })).rejects.toThrow('unlucky');
+    expect(await t.host.searchWorkflows({})).toHaveLength(0);
+    await t.run('guarded', { data: { log: [] } });
+    expect(seen).toEqual(['second, no next']);
   });
 
   it('search finds instances by status and definition', async () => {

@@ -60,9 +60,10 @@ describe('cancel conditions are user code', () => {
 
 describe('snapshots', () => {
   it('a snapshot that does not match the chain is refused with a warning, and the state is folded from the log', async () => {
-    const persistence = createMemoryPersistence();
+    const clock = new SimulatedClock();
+    const persistence = createMemoryPersistence({ clock: () => clock.now() });
     const wf = workflow<D>('snap').startWith((ctx) => { ctx.data.n += 1; }).then((ctx) => { ctx.data.n += 1; }).waitFor('go', 'k').build();
-    t = await createTestHost([wf], { persistence, snapshotEvery: 2 });
+    t = await createTestHost([wf], { clock, persistence, snapshotEvery: 2 });
     const s = await t.run('snap', { data: { n: 0 } });
     const snap = await persistence.snapshots.load(s.instanceId);
     expect(snap?.hash).toBe((await persistence.log.read(s.instanceId, snap!.version, snap!.version))[0]!.hash);
@@ -70,7 +71,7 @@ describe('snapshots', () => {
     // A snapshot whose data was edited and whose hash does not match the log at its version.
     await persistence.snapshots.delete([s.instanceId]);
     await persistence.snapshots.save({ ...snap!, hash: 'f'.repeat(64), state: { ...(snap!.state as object), data: { n: 1000 } } });
-    const host2 = await createTestHost([wf], { persistence, snapshotEvery: 1000 });
+    const host2 = await createTestHost([wf], { clock, persistence, snapshotEvery: 1000 });
     t = host2;
     const refused: string[] = [];
     host2.host.on('snapshot:refused', (r) => refused.push(r.reason));
@@ -81,9 +82,10 @@ describe('snapshots', () => {
   });
 
   it('projections verify snapshots: an edited state is reported, rebuild removes it', async () => {
-    const persistence = createMemoryPersistence();
+    const clock = new SimulatedClock();
+    const persistence = createMemoryPersistence({ clock: () => clock.now() });
     const wf = workflow<D>('snap2').startWith((ctx) => { ctx.data.n += 1; }).waitFor('go', 'k').build();
-    t = await createTestHost([wf], { persistence, snapshotEvery: 1 });
+    t = await createTestHost([wf], { clock, persistence, snapshotEvery: 1 });
     const s = await t.run('snap2', { data: { n: 0 } });
     const admin = await t.host.projections();
     expect((await admin.verify('snapshots')).drifted).toEqual([]);
@@ -100,9 +102,10 @@ describe('snapshots', () => {
 
 describe('stored definitions', () => {
   it('each registered definition is stored with its hash, and WorkflowStarted records the hash', async () => {
-    const persistence = createMemoryPersistence();
+    const clock = new SimulatedClock();
+    const persistence = createMemoryPersistence({ clock: () => clock.now() });
     const wf = workflow<D>('stored', 3).startWith((ctx) => { ctx.data.n = 1; }, 'first step').build();
-    t = await createTestHost([wf], { persistence });
+    t = await createTestHost([wf], { clock, persistence });
     const s = await t.run('stored', { data: { n: 0 } });
     const stored = await persistence.definitions.get('stored', 3);
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -113,11 +116,12 @@ describe('stored definitions', () => {
   });
 
   it('a registration whose id and version are stored with other content is a clear error at start', async () => {
-    const persistence = createMemoryPersistence();
-    t = await createTestHost([workflow<D>('changed', 1).startWith((ctx) => { ctx.data.n = 1; }, 'a').build()], { persistence });
+    const clock = new SimulatedClock();
+    const persistence = createMemoryPersistence({ clock: () => clock.now() });
+    t = await createTestHost([workflow<D>('changed', 1).startWith((ctx) => { ctx.data.n = 1; }, 'a').build()], { clock, persistence });
     await t.stop();
     t = undefined;
-    const host = new WorkflowHost({ persistence, clock: new SimulatedClock() });
+    const host = new WorkflowHost({ persistence, clock });
     host.registerWorkflow(workflow<D>('changed', 1).startWith((ctx) => { ctx.data.n = 1; }, 'renamed').build());
     expect(await errorOf(() => host.start())).toMatch(/^DEFINITION_CONFLICT: .*changed.*1/);
   });
@@ -184,9 +188,10 @@ describe('async projections', () => {
   });
 
   it('a projection that throws stops alone, names the projection, stream and version, and resumes from its checkpoint once fixed', async () => {
-    const persistence: Persistence = createMemoryPersistence();
+    const clock = new SimulatedClock();
+    const persistence: Persistence = createMemoryPersistence({ clock: () => clock.now() });
     const wf = workflow<D>('p').startWith((ctx) => { ctx.data.n += 1; }).build();
-    t = await createTestHost([wf], { persistence, newId: sequentialIds('i') });
+    t = await createTestHost([wf], { clock, persistence, newId: sequentialIds('i') });
     await t.run('p', { data: { n: 0 } });
     await t.run('p', { data: { n: 0 } });
     let broken = true;

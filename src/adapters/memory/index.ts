@@ -23,7 +23,7 @@ export interface MemoryPersistenceOptions {
  * key of a stream is its stream id), and applies a request's inline writes (index row, snapshot,
  * documents) to these stores with the append (`inlineWritten: true`).
  */
-export function createMemoryPersistence(options: MemoryPersistenceOptions = {}): Persistence {
+export function createMemoryPersistence(options: MemoryPersistenceOptions = {}): MemoryPersistence {
   const clock = options.clock ?? Date.now;
   const lock = createMemoryLockProvider({ clock });
   const snapshots = createMemorySnapshotStore();
@@ -47,7 +47,13 @@ export function createMemoryPersistence(options: MemoryPersistenceOptions = {}):
     definitions: createMemoryDefinitionStore(),
     projections,
     wakeups: createMemoryWakeupChannel(),
+    now: clock,
   };
+}
+
+/** The memory stores, and the clock they stamp times with (a test host checks it is its own). */
+export interface MemoryPersistence extends Persistence {
+  readonly now: () => number;
 }
 
 /** An in-memory {@link EventLog}; `clock` stamps `recordedAt`, `checkFence` (optional) checks fenced appends. */

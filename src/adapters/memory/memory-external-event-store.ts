@@ -73,6 +73,14 @@ export function createMemoryExternalEventStore(options: MemoryExternalEventStore
       for (const w of waits.values()) if (w.claim?.token === token) return { ...w.claim };
       return undefined;
     },
+    async releaseActivity(token) {
+      for (const w of waits.values()) {
+        if (w.claim?.token !== token) continue;
+        w.claim = undefined;
+        return true;
+      }
+      return false;
+    },
     async removeInstances(instanceIds) {
       const gone = new Set(instanceIds);
       for (const [k, w] of waits) if (gone.has(w.sub.instanceId)) waits.delete(k);

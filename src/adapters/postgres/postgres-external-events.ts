@@ -4,6 +4,7 @@ import type { ActivityClaim, ExternalEvent, ExternalEventStore, Subscription } f
 import { num, run, statement, type PgContext } from './pg-context.js';
 import { activityByTokenSql } from './sql/activity-by-token.js';
 import { claimActivitySql } from './sql/claim-activity.js';
+import { releaseActivitySql } from './sql/release-activity.js';
 import { findEventsSql } from './sql/find-events.js';
 import { publishEventSql } from './sql/publish-event.js';
 import { removeSubscriptionsSql } from './sql/remove-subscriptions.js';
@@ -70,6 +71,7 @@ export function createPostgresExternalEventStore(ctx: PgContext): ExternalEventS
     subscribers: statement(ctx, 'subscribers', subscribersSql),
     claim: statement(ctx, 'claim-activity', claimActivitySql),
     byToken: statement(ctx, 'activity-by-token', activityByTokenSql),
+    release: statement(ctx, 'release-activity', releaseActivitySql),
     remove: statement(ctx, 'remove-subscriptions', removeSubscriptionsSql),
   };
   return {
@@ -98,6 +100,9 @@ export function createPostgresExternalEventStore(ctx: PgContext): ExternalEventS
       const [row] = await run<ClaimRow & { name: string }>(ctx, 'reading an activity claim', st.byToken, [token]);
       if (!row || !row.name.startsWith(ACTIVITY)) return undefined;
       return toClaim(row, row.name.slice(ACTIVITY.length));
+    },
+    async releaseActivity(token) {
+      return (await run(ctx, 'releasing an activity claim', st.release, [token])).length > 0;
     },
     async removeInstances(instanceIds) {
       if (instanceIds.length > 0) await run(ctx, 'removing subscriptions', st.remove, [[...instanceIds]]);

@@ -135,7 +135,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER instances_fts_delete AFTER DELETE ON instances BEGIN
         INSERT INTO instances_fts (instances_fts, rowid, search_text) VALUES ('delete', old.row_id, old.search_text);
       END;
-      CREATE TRIGGER instances_fts_update AFTER UPDATE OF search_text ON instances BEGIN
+      -- Only when the text changed: most appends change the row's version and times, not its words.
+      CREATE TRIGGER instances_fts_update AFTER UPDATE OF search_text ON instances WHEN old.search_text IS NOT new.search_text BEGIN
         INSERT INTO instances_fts (instances_fts, rowid, search_text) VALUES ('delete', old.row_id, old.search_text);
         INSERT INTO instances_fts (rowid, search_text) VALUES (new.row_id, new.search_text);
       END;

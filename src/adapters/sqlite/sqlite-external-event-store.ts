@@ -27,6 +27,7 @@ const CLAIM_ACTIVITY = `
     WHERE name = @name AND (claim_token IS NULL OR claim_expires <= @now)
     ORDER BY seq LIMIT 1)
   RETURNING instance_id, pointer_id`;
+const RELEASE = 'UPDATE subscriptions SET claim_token = NULL, claim_worker = NULL, claim_expires = NULL WHERE claim_token = ?';
 const BY_TOKEN = 'SELECT instance_id, pointer_id, name, claim_worker, claim_expires FROM subscriptions WHERE claim_token = ?';
 const REMOVE_INSTANCE = 'DELETE FROM subscriptions WHERE instance_id = ?';
 
@@ -118,6 +119,9 @@ export function createSqliteExternalEventStore(store: SqliteStore, newToken: () 
         };
         return claim;
       });
+    },
+    async releaseActivity(token) {
+      return store.guard('releasing an activity claim', () => store.statement(RELEASE).run(token).changes > 0);
     },
     async removeInstances(instanceIds) {
       if (instanceIds.length > 0) store.guard('removing instances', () => removeAll.immediate(instanceIds));

@@ -113,6 +113,18 @@ export function externalEventStoreConformance(name: string, factory: PortFactory
       expect(await h.port.activityByToken(second!.token)).toEqual(second);
     });
 
+    it('a released claim can be claimed again at once; the old token no longer counts', async () => {
+      await h.port.subscribe(sub('i1', 1, 'activity:charge', 'k1'));
+      const first = (await h.port.claimActivity('charge', 'w1', T0, 60_000))!;
+      expect(await h.port.claimActivity('charge', 'w2', T0 + 1, 60_000)).toBeUndefined();
+      expect(await h.port.releaseActivity(first.token)).toBe(true);
+      expect(await h.port.releaseActivity(first.token)).toBe(false);
+      expect(await h.port.releaseActivity('no-such-token')).toBe(false);
+      expect(await h.port.activityByToken(first.token)).toBeUndefined();
+      const second = await h.port.claimActivity('charge', 'w2', T0 + 2, 60_000);
+      expect(second).toMatchObject({ instanceId: 'i1', pointerId: 1, workerId: 'w2' });
+    });
+
     it('forgets a claim when its subscription goes', async () => {
       await h.port.subscribe(sub('i1', 1, 'activity:charge', 'k1'));
       const claim = (await h.port.claimActivity('charge', 'w1', T0, 1000))!;
