@@ -82,3 +82,21 @@ export async function dropRedisPrefix(client: Redis, prefix: string): Promise<vo
     cursor = next;
   } while (cursor !== '0');
 }
+
+/**
+ * `describe(name, body)` with the URL in `process.env[variable]` (servers this machine cannot run,
+ * such as OpenSearch and EventStoreDB: start them with `docker compose up -d`); without it, a
+ * visibly skipped suite whose name says which variable to set (on CI too: no CI job runs them).
+ */
+export function describeWithUrl(variable: string, name: string, body: (url: string) => void): void {
+  const url = process.env[variable];
+  if (url) {
+    describe(name, () => body(url));
+    return;
+  }
+  const reason = `${variable} is not set (docker compose up -d, then ${variable}=... npm test)`;
+  console.warn(`[wfe] skipping "${name}": ${reason}`);
+  describe.skip(`${name} (skipped: ${reason})`, () => {
+    it('needs a server', () => {});
+  });
+}

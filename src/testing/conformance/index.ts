@@ -27,7 +27,7 @@ export { workQueueConformance } from './work-queue-conformance.js';
 export { lockConformance } from './lock-conformance.js';
 export { externalEventStoreConformance } from './external-event-store-conformance.js';
 export { instanceIndexConformance } from './instance-index-conformance.js';
-export { instanceSearchConformance } from './instance-search-conformance.js';
+export { instanceSearchConformance, type SearchableIndex } from './instance-search-conformance.js';
 export { definitionStoreConformance } from './definition-store-conformance.js';
 export { projectionStoreConformance } from './projection-store-conformance.js';
 export { inlineWritesConformance } from './inline-writes-conformance.js';
