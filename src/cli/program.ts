@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { anchorCommand } from './anchor-command.js';
 import { controlCommand, forkCommand } from './fork-command.js';
 import { historyCommand } from './history-command.js';
 import { diffCommand, explainCommand, listCommand, showCommand, stateCommand } from './inspect-commands.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('--max-file-size <size>', 'refuse a workflow file larger than this (default 1MB)')
     .option('--allow-undeclared-inputs', 'accept --input keys the workflow does not declare (they never reach a step environment)')
     .option('--continue <id>', 'continue this instance (a fork made by wfe fork) instead of starting one')
+    .option('--signing-key <file>', "sign each append's head with this Ed25519 private key (PEM)")
     .action(async (file: string, opts: Record<string, unknown>) => io.exit(await runCommand(file, opts, io)));
 
   configOptions(
@@ -91,11 +93,22 @@ export function buildProgram(io: ProgramIo, version: string): Command {
 
   program
     .command('verify')
-    .description("check the database file and an instance's hash chain: exit 1 if the file is damaged or an event was edited, removed or reordered, 2 if it cannot check")
-    .argument('<id>', 'the instance id')
+    .description('check the database file and the hash chains (signatures with --public-key, heads with --anchor): exit 1 naming the instance and first bad version, 2 if it cannot check')
+    .argument('[id]', 'one instance (default: all)')
     .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+    .option('--all', 'every instance of the log and of the anchor')
     .option('--children', 'also verify the child workflows it started')
-    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await verifyCommand(id, opts, io.stdout)));
+    .option('--anchor <file>', 'an anchor made by wfe anchor: each stream must still have its anchored head')
+    .option('--public-key <file>', 'the signing key (PEM): every signature must verify and each head be signed')
+    .option('--json', 'print the reports as JSON')
+    .action(async (id: string | undefined, opts: Record<string, unknown>) => io.exit(await verifyCommand(id, opts, io.stdout)));
+
+  program
+    .command('anchor')
+    .description('print a checkpoint of every stream head (version + hash), signed with --key, to keep outside the store')
+    .option('--db <path|url>', DB_HELP, DEFAULT_DB)
+    .option('--key <file>', 'the Ed25519 private key (PEM) that signs the anchor')
+    .action(async (opts: Record<string, unknown>) => io.exit(await anchorCommand(opts, io.stdout, io.stderr)));
 
   program
     .command('search')

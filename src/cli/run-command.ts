@@ -4,6 +4,7 @@ import { createSqlitePersistence } from '../adapters/sqlite/index.js';
 import type { WorkflowEvent } from '../domain/events.js';
 import type { InstanceState } from '../domain/state.js';
 import { explainState } from '../inspect/explain-state.js';
+import { readKeyFile } from '../log/signing.js';
 import { WorkflowHost } from '../runtime/host.js';
 import { checkInputs, loadWorkflows, undeclaredInputs, type StepOutputEvent } from '../yaml/index.js';
 import { chooseWorkflow } from './choose-workflow.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly allowUndeclaredInputs?: boolean;
   /** Continue this existing instance of the file's workflow (a fork, or a run left unfinished) instead of starting one. */
   readonly continue?: string;
+  /** Sign each append's head with this Ed25519 private key (PEM file). */
+  readonly signingKey?: string;
 }
 
 /** Where `wfe run` writes, and what stops it early (tests pass their own). */
@@ -80,7 +83,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIo): 
   io.atForceQuit?.(() => canceller.kill('wfe run was interrupted'));
   // Shared leases: another `wfe run` on the same file never runs a step of this run, nor this one of its.
   const persistence = createSqlitePersistence({ path: db, lock: 'shared' });
-  const host = new WorkflowHost({ persistence, pollInterval: 250 });
+  const host = new WorkflowHost({ persistence, pollInterval: 250, ...(options.signingKey ? { signing: { privateKey: readKeyFile(options.signingKey, 'private') } } : {}) });
   let settle: (end: RunEnd) => void = () => undefined;
   const ended = new Promise<RunEnd>((resolve) => (settle = resolve));
 

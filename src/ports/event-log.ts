@@ -14,6 +14,16 @@ export interface EventMeta {
   readonly reason?: string;
 }
 
+/** What a purge leaves of a stream: enough for verify to tell a purge from a loss. */
+export interface Tombstone {
+  readonly streamId: string;
+  readonly lastVersion: number;
+  readonly lastHash: string;
+  readonly actor?: string;
+  readonly reason?: string;
+  readonly purgedAt: number;
+}
+
 /** An event as stored: the domain event plus the log's envelope. */
 export interface StoredEvent {
   readonly streamId: string;
@@ -27,6 +37,11 @@ export interface StoredEvent {
   readonly meta: EventMeta;
   /** sha256 over the previous event's hash and this event's canonical JSON (hex). */
   readonly hash: string;
+  /**
+   * On the last event of an append made with a signing key: base64 Ed25519 signature of
+   * `wfe-head:1:<hash>` (see `src/log/signing.ts`, docs/audit.md). Not part of the hash.
+   */
+  readonly signature?: string;
 }
 
 export interface AppendRequest {
@@ -44,6 +59,12 @@ export interface AppendRequest {
    * writes them itself after the append. Never written when the request fails.
    */
   readonly inline?: InlineWrites;
+  /**
+   * Signs the request's last chain hash (Ed25519, the key outside the store); the log stores the
+   * signature with that event. A log that cannot store signatures ignores it (verify then reports
+   * the head unsigned).
+   */
+  readonly sign?: (lastHash: string) => string;
 }
 
 export type AppendOutcome =
@@ -79,7 +100,12 @@ export interface EventLog {
   headPosition(): Promise<LogPosition | undefined>;
   /** The stream's current version (0 when it does not exist). */
   streamVersion(streamId: string): Promise<number>;
-  /** Delete whole streams (purge): the only way events ever leave the log. Returns how many events went. */
-  deleteStreams(streamIds: readonly string[]): Promise<number>;
+  /**
+   * Delete whole streams (purge): the only way events ever leave the log. Returns how many events
+   * went. Logs that keep tombstones record each stream's last version and hash with `by` and the time.
+   */
+  deleteStreams(streamIds: readonly string[], by?: { readonly actor?: string; readonly reason?: string }): Promise<number>;
+  /** The tombstones of purged streams, when the log keeps them (SQLite). */
+  tombstones?(): Promise<Tombstone[]>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { ChildWorkflows } from '../domain/step-api.js';
 import type { Persistence } from '../ports/persistence.js';
 import { builtInProjections } from '../projections/catalog.js';
 import type { DefinitionLookup } from '../projections/definitions-lookup.js';
+import { signHead } from '../log/signing.js';
 import { Activities } from './activities.js';
 import { Control } from './control.js';
 import type { DefinitionRegistry } from './definition-registry.js';
@@ -65,7 +66,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     telemetry,
     registry,
     loader: new InstanceLoader(p.log, p.snapshots, (r) => telemetry.emit('snapshot:refused', r)),
-    writers: createWriters(p, opts.hostId),
+    writers: createWriters(p, opts.hostId, opts.signing ? (hash) => signHead(opts.signing!.privateKey, hash) : undefined),
     inline: new InlineProjections(lookup, opts.index, opts.snapshotEvery),
     hostMeta: { actor: opts.hostId },
     work: { inflight: new Map(), commanding: new Map(), starting: new Map() },

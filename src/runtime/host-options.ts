@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import type { KeyInput } from '../log/signing.js';
 import type { Persistence } from '../ports/persistence.js';
 import type { IndexedDataOptions } from '../projections/instance-summary.js';
 import type { Clock } from './clock.js';
@@ -34,9 +36,14 @@ export interface HostOptions {
   stepMiddleware?: readonly StepMiddleware[];
   workflowMiddleware?: readonly WorkflowMiddleware[];
   hooks?: { [K in keyof HostEvents]?: HostListener<K> };
+  /**
+   * Sign each append's last chain hash with this Ed25519 private key (a KeyObject or PEM; keep it
+   * outside the store). `wfe verify --public-key` then detects rewrites with recomputed hashes.
+   */
+  signing?: { readonly privateKey: KeyInput };
 }
 
-export type CompiledHostOptions = Required<Omit<HostOptions, 'persistence' | 'hooks'>> & Pick<HostOptions, 'persistence' | 'hooks'>;
+export type CompiledHostOptions = Required<Omit<HostOptions, 'persistence' | 'hooks' | 'signing'>> & Pick<HostOptions, 'persistence' | 'hooks' | 'signing'>;
 
 export function compileHostOptions(o: HostOptions, defaults: { clock: Clock; newId: () => string; hostId: string }): CompiledHostOptions {
   const positive = (name: string, v: number | undefined, d: number) => {
@@ -47,6 +54,7 @@ export function compileHostOptions(o: HostOptions, defaults: { clock: Clock; new
   return {
     ...(o.persistence ? { persistence: o.persistence } : {}),
     ...(o.hooks ? { hooks: o.hooks } : {}),
+    ...(o.signing ? { signing: { privateKey: typeof o.signing.privateKey === 'string' ? createPrivateKey(o.signing.privateKey) : o.signing.privateKey } } : {}),
     sqlitePath: o.sqlitePath ?? './.wfe/wfe.db',
     clock: o.clock ?? defaults.clock,
     newId: o.newId ?? defaults.newId,

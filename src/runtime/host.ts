@@ -295,7 +295,7 @@ export class WorkflowHost {
    * Purge ended instances (complete, terminated, failed; or the statuses given) that ended before
    * `before`, with everything derived from them. Instances that have not ended are never purged.
    */
-  purge(options: { before: number; statuses?: readonly PurgeableStatus[]; limit?: number }): Promise<PurgeReport> {
+  purge(options: { before: number; statuses?: readonly PurgeableStatus[]; limit?: number; actor?: string; reason?: string }): Promise<PurgeReport> {
     return this.r.retention.purge(options);
   }
 

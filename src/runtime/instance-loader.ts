@@ -1,6 +1,8 @@
+import { GENESIS_HASH, verifyChain } from '../adapters/shared/hash-chain.js';
+import { WfeError } from '../domain/errors.js';
 import { fold } from '../domain/evolve.js';
 import type { InstanceState } from '../domain/state.js';
-import type { EventLog } from '../ports/event-log.js';
+import type { EventLog, StoredEvent } from '../ports/event-log.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import { SNAPSHOT_SCHEMA } from '../projections/snapshot.js';
 
@@ -18,10 +20,14 @@ export interface RefusedSnapshot {
  * Reading the tail even for a cached state keeps it right when another host appended meanwhile.
  * A snapshot is used only when the log has, at the snapshot's version, the very event whose chain
  * hash the snapshot recorded; otherwise it is refused (reported) and the state is folded from the log.
+ * The chain is checked on every load, from the snapshot's (or the cached state's) hash onward: a
+ * broken link is `CORRUPT_LOG` naming the instance and the first bad version, never a state used.
  */
 export class InstanceLoader {
   private readonly cache = new Map<string, InstanceState>();
   private readonly snapshotVersions = new Map<string, number>();
+  /** The chain hash of the last event folded into each cached state, when known. */
+  private readonly heads = new Map<string, string>();
 
   constructor(
     private readonly log: EventLog,
@@ -33,7 +39,16 @@ export class InstanceLoader {
   /** The instance's state, or undefined when its stream does not exist. */
   async load(instanceId: string, options: { useSnapshots?: boolean } = {}): Promise<InstanceState | undefined> {
     const cached = this.cache.get(instanceId);
-    const state = cached ? fold(cached, (await this.log.read(instanceId, cached.version + 1)).map((e) => e.event)) : await this.loadCold(instanceId, options.useSnapshots !== false);
+    let state: InstanceState;
+    if (cached) {
+      const tail = await this.log.read(instanceId, cached.version + 1);
+      const head = this.heads.get(instanceId);
+      // Without the cached state's own hash, the tail's first link is checked on the next cold load.
+      if (head !== undefined) this.check(instanceId, tail, head, cached.version);
+      else if (tail.length > 1) this.check(instanceId, tail.slice(1), tail[0]!.hash, cached.version + 1);
+      state = fold(cached, tail.map((e) => e.event));
+      this.noteHead(instanceId, tail);
+    } else state = await this.loadCold(instanceId, options.useSnapshots !== false);
     if (state.version === 0) return undefined;
     this.remember(state);
     return state;
@@ -52,11 +67,34 @@ export class InstanceLoader {
       else if (base?.version !== snap.version || base.instanceId !== instanceId) reason = `the snapshot's state is version ${String(base?.version)} of ${String(base?.instanceId)}`;
       if (!reason) {
         this.snapshotVersions.set(instanceId, snap.version);
+        this.check(instanceId, tail.slice(1), snap.hash, snap.version);
+        this.noteHead(instanceId, tail);
         return fold(base, tail.slice(1).map((e) => e.event));
       }
       this.onRefused({ instanceId, version: snap.version, reason });
     }
-    return fold(undefined, (await this.log.read(instanceId)).map((e) => e.event));
+    const events = await this.log.read(instanceId);
+    this.check(instanceId, events, GENESIS_HASH, 0);
+    this.noteHead(instanceId, events);
+    return fold(undefined, events.map((e) => e.event));
+  }
+
+  private check(instanceId: string, events: readonly StoredEvent[], fromHash: string, fromVersion: number): void {
+    const problem = verifyChain(events, fromHash, fromVersion);
+    if (problem) {
+      this.forget(instanceId);
+      throw new WfeError('CORRUPT_LOG', `instance ${instanceId} has a broken log at version ${problem.version}: ${problem.problem}; it is not loaded (wfe verify ${instanceId} says more)`, { instanceId, version: problem.version });
+    }
+  }
+
+  private noteHead(instanceId: string, events: readonly StoredEvent[]): void {
+    const last = events[events.length - 1];
+    if (last) this.heads.set(instanceId, last.hash);
+  }
+
+  /** The chain hash of the state's last event, from an append's outcome (checked loads start from it). */
+  rememberHead(instanceId: string, hash: string): void {
+    this.heads.set(instanceId, hash);
   }
 
   remember(state: InstanceState): void {
@@ -64,12 +102,16 @@ export class InstanceLoader {
     this.cache.set(state.instanceId, state);
     if (this.cache.size > this.maxCached) {
       const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+      if (oldest !== undefined) {
+        this.cache.delete(oldest);
+        this.heads.delete(oldest);
+      }
     }
   }
 
   forget(instanceId: string): void {
     this.cache.delete(instanceId);
+    this.heads.delete(instanceId);
   }
 
   /** The version of the last snapshot this loader saw or made for the instance (0: none). */

@@ -47,9 +47,9 @@ export interface Writers {
   readonly snapshot: Batcher<Snapshot>;
 }
 
-export function createWriters(p: Persistence, hostId: string): Writers {
+export function createWriters(p: Persistence, hostId: string, sign?: (lastHash: string) => string): Writers {
   return {
-    append: new Batcher((requests) => p.log.appendBatch(requests), 500),
+    append: new Batcher((requests) => p.log.appendBatch(sign ? requests.map((r) => ({ ...r, sign })) : requests), 500),
     enqueue: new Batcher((items) => p.queue.enqueue(items)),
     release: new Batcher((items) => p.queue.release(hostId, items)),
     index: new Batcher((items) => p.instances.upsert(latestPerInstance(items))),

@@ -61,6 +61,12 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       all.push(stored);
       prev = hash;
     });
+    if (req.sign && req.events.length > 0) {
+      const i = stream.length - 1;
+      const signed: StoredEvent = { ...stream[i]!, signature: req.sign(prev) };
+      stream[i] = signed;
+      all[all.length - 1] = signed;
+    }
     if (stream.length > 0) streams.set(streamId, stream);
     const tail = stream[stream.length - 1];
     const inlineWritten = applyInline !== undefined;

@@ -13,6 +13,7 @@ export interface EventRow {
   readonly body: string;
   readonly meta: string;
   readonly hash: string;
+  readonly signature?: string | null;
 }
 
 const KNOWN = new Set<string>(EVENT_TYPES);
@@ -53,5 +54,6 @@ export function decodeEventRow(row: EventRow, path: string): StoredEvent {
     event: event as unknown as WorkflowEvent,
     meta: meta as EventMeta,
     hash: row.hash,
+    ...(row.signature ? { signature: row.signature } : {}),
   };
 }

@@ -167,6 +167,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'audit: head signatures, append-only events (triggers), purge tombstones',
+    sql: `
+      -- base64 Ed25519 signature of the head, on the last event of a signed append (docs/audit.md).
+      ALTER TABLE events ADD COLUMN signature TEXT;
+      -- The one privileged path for deletes: wfe's purge opens the gate inside its own transaction
+      -- (other connections never see it open) and leaves a tombstone per stream.
+      CREATE TABLE purge_gate (id INTEGER PRIMARY KEY CHECK (id = 1), open INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO purge_gate (id, open) VALUES (1, 0);
+      CREATE TABLE tombstones (
+        stream_id    TEXT    NOT NULL,
+        last_version INTEGER NOT NULL,
+        last_hash    TEXT    NOT NULL,
+        actor        TEXT,
+        reason       TEXT,
+        purged_at    INTEGER NOT NULL,
+        PRIMARY KEY (stream_id, last_version)
+      );
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+      BEGIN SELECT RAISE(ABORT, 'wfe: events are append-only (UPDATE refused)'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+      WHEN (SELECT open FROM purge_gate WHERE id = 1) IS NOT 1
+      BEGIN SELECT RAISE(ABORT, 'wfe: events are append-only (DELETE refused: purge through wfe)'); END;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

@@ -9,13 +9,16 @@ import type { SqliteStore } from './open-sqlite-database.js';
 
 const LAST_OF_STREAM = 'SELECT version, hash FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1';
 const INSERT_EVENT =
-  'INSERT INTO events (stream_id, version, recorded_at, type, body, meta, hash) VALUES (?, ?, ?, ?, ?, ?, ?)';
+  'INSERT INTO events (stream_id, version, recorded_at, type, body, meta, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 const FENCE_OF_KEY = 'SELECT owner, token FROM locks WHERE key = ?';
-const COLUMNS = 'position, stream_id, version, recorded_at, type, body, meta, hash';
+const COLUMNS = 'position, stream_id, version, recorded_at, type, body, meta, hash, signature';
 const READ_STREAM = `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version BETWEEN ? AND ? ORDER BY version`;
 const READ_ALL = `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
 const STREAM_VERSION = 'SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = ?';
 const DELETE_STREAM = 'DELETE FROM events WHERE stream_id = ?';
+const OPEN_GATE = 'UPDATE purge_gate SET open = ? WHERE id = 1';
+const TOMBSTONE = 'INSERT OR REPLACE INTO tombstones (stream_id, last_version, last_hash, actor, reason, purged_at) VALUES (?, ?, ?, ?, ?, ?)';
+const TOMBSTONES = 'SELECT stream_id, last_version, last_hash, actor, reason, purged_at FROM tombstones ORDER BY purged_at, stream_id';
 const HEAD = 'SELECT max(position) AS p FROM events';
 
 export interface SqliteEventLogOptions {
@@ -69,10 +72,12 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     let prev = last?.hash ?? GENESIS_HASH;
     let lastPosition = 0;
     let version = actualVersion;
-    for (const event of req.events) {
+    for (const [i, event] of req.events.entries()) {
       version++;
       const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
-      const info = insert.run(streamId, version, recordedAt, event.type, JSON.stringify(event), metaJson, hash);
+      // Signed as it is inserted: rows are never updated (a trigger refuses it).
+      const signature = req.sign && i === req.events.length - 1 ? req.sign(hash) : null;
+      const info = insert.run(streamId, version, recordedAt, event.type, JSON.stringify(event), metaJson, hash, signature);
       lastPosition = Number(info.lastInsertRowid);
       prev = hash;
     }
@@ -94,9 +99,17 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
   const appendAll = db.transaction((requests: readonly AppendRequest[], recordedAt: number) =>
     requests.map((req) => appendOne(req, recordedAt)),
   );
-  const deleteAll = db.transaction((streamIds: readonly string[]) => {
+  // The privileged path: the gate opens inside this transaction only, and each stream leaves a tombstone.
+  const deleteAll = db.transaction((streamIds: readonly string[], by: { actor?: string; reason?: string }, at: number) => {
     let count = 0;
-    for (const id of new Set(streamIds)) count += store.statement(DELETE_STREAM).run(id).changes;
+    store.statement(OPEN_GATE).run(1);
+    for (const id of new Set(streamIds)) {
+      const last = store.statement(LAST_OF_STREAM).get(id) as { version: number; hash: string } | undefined;
+      if (!last) continue;
+      store.statement(TOMBSTONE).run(id, last.version, last.hash, by.actor ?? null, by.reason ?? null, at);
+      count += store.statement(DELETE_STREAM).run(id).changes;
+    }
+    store.statement(OPEN_GATE).run(0);
     return count;
   });
   let closed = false;
@@ -125,9 +138,13 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     async streamVersion(streamId) {
       return store.guard(`reading stream "${streamId}"`, () => (store.statement(STREAM_VERSION).get(streamId) as { v: number }).v);
     },
-    async deleteStreams(streamIds) {
+    async deleteStreams(streamIds, by = {}) {
       if (streamIds.length === 0) return 0;
-      return store.guard('deleting streams', () => deleteAll.immediate(streamIds));
+      return store.guard('deleting streams', () => deleteAll.immediate(streamIds, by, options.clock()));
+    },
+    async tombstones() {
+      const rows = store.guard('reading tombstones', () => store.statement(TOMBSTONES).all()) as { stream_id: string; last_version: number; last_hash: string; actor: string | null; reason: string | null; purged_at: number }[];
+      return rows.map((r) => ({ streamId: r.stream_id, lastVersion: r.last_version, lastHash: r.last_hash, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}), purgedAt: r.purged_at }));
     },
     async close() {
       if (closed) return;
