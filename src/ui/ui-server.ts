@@ -79,7 +79,8 @@ export function createUiServer(options: UiServerOptions): UiServer {
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://wfe.invalid');
+    // Routers that strip their mount path (Express's app.use) keep the whole path in originalUrl.
+    const url = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://wfe.invalid');
     if (!hostHeaderAllowed(req, options.token !== undefined || options.allowRemote === true)) {
       return sendJson(res, 421, { error: { code: 'FORBIDDEN', message: `this debugger answers only to loopback names, not ${req.headers.host ?? 'no Host header'}` } });
     }

@@ -87,6 +87,9 @@ describe.skipIf(!hasChromium)('the web debugger in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('suspended');
     await expect(page.getByTestId('explain').textContent()).resolves.toContain('oven at 480 °C');
     await expect(page.getByTestId('chain').textContent()).resolves.toContain('hash chain intact');
+    const bakeAtHead = (await inspector.graph(failedId)).nodes.find((n) => n.name === 'bake pizza')!.status;
+    await expect.poll(() => page.locator('[data-testid=step-graph] g[data-step="bake pizza"]').first().getAttribute('data-status')).toBe(bakeAtHead);
+    await page.screenshot({ path: join(ARTIFACTS, 'instance-failed.png') }); // docs/ui.png is a copy of this one
 
     // The slider to the first failure, then one key press back and forth.
     const firstFailure = (await inspector.history(failedId)).find((e) => e.type === 'StepFailed')!.version;
