@@ -28,6 +28,8 @@ export interface EventRows {
   events: string[];
   metas: string[];
   hashes: string[];
+  /** The head signature on a request's last event, else null. */
+  signatures: (string | null)[];
 }
 
 /** What one attempt decided for each request before inserting. */
@@ -82,7 +84,7 @@ export function assertJson(requests: readonly AppendRequest[]): void {
   }
 }
 
-const empty = (): EventRows => ({ streamIds: [], versions: [], recordedAts: [], types: [], events: [], metas: [], hashes: [] });
+const empty = (): EventRows => ({ streamIds: [], versions: [], recordedAts: [], types: [], events: [], metas: [], hashes: [], signatures: [] });
 
 /**
  * Decide each request against the exact stream heads (read under the append lock): fenced when the
@@ -137,6 +139,7 @@ export function planAppend(input: PlanInput): AppendPlan {
       rows.events.push(JSON.stringify(event));
       rows.metas.push(metaJson);
       rows.hashes.push(prev);
+      rows.signatures.push(r.sign && k === r.events.length - 1 ? r.sign(prev) : null);
     });
     lastHashes.set(i, prev);
     outcomes[i] = undefined;

@@ -13,6 +13,9 @@ import { beginAppendSql } from './sql/begin-append.js';
 import { deleteIdleLeasesSql } from './sql/delete-idle-leases.js';
 import { deleteDocumentsSql } from './sql/delete-documents.js';
 import { deleteStreamsSql } from './sql/delete-streams.js';
+import { insertTombstonesSql } from './sql/insert-tombstones.js';
+import { listTombstonesSql } from './sql/list-tombstones.js';
+import { openPurgeGateSql } from './sql/open-purge-gate.js';
 import { headPositionSql } from './sql/head-position.js';
 import { lockAppendsSql } from './sql/lock-appends.js';
 import { insertEventsSql } from './sql/insert-events.js';
@@ -26,7 +29,7 @@ import { saveSnapshotsSql } from './sql/save-snapshots.js';
 import { streamVersionSql } from './sql/stream-version.js';
 import { upsertInstancesSql } from './sql/upsert-instances.js';
 import { isConnectionError } from './store-error.js';
-import { intArray, textArray, type Quote } from './sql-literal.js';
+import { intArray, nullableTextArray, textArray, type Quote } from './sql-literal.js';
 
 interface EventRow {
   stream_id: string;
@@ -36,6 +39,7 @@ interface EventRow {
   event: WorkflowEvent;
   meta: StoredEvent['meta'];
   hash: string;
+  signature: string | null;
 }
 
 const toStored = (r: EventRow): StoredEvent => ({
@@ -46,6 +50,7 @@ const toStored = (r: EventRow): StoredEvent => ({
   event: r.event,
   meta: r.meta,
   hash: r.hash,
+  ...(r.signature ? { signature: r.signature } : {}),
 });
 
 /** Thrown inside an attempt so the retry loop knows whether COMMIT may have happened. */
@@ -124,6 +129,8 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
     head: statement(ctx, 'head-position', headPositionSql),
     version: statement(ctx, 'stream-version', streamVersionSql),
     deleteStreams: statement(ctx, 'delete-streams', deleteStreamsSql),
+    tombstone: statement(ctx, 'insert-tombstones', insertTombstonesSql),
+    tombstones: statement(ctx, 'list-tombstones', listTombstonesSql),
     deleteLeases: statement(ctx, 'delete-idle-leases', deleteIdleLeasesSql),
   };
   const begin = beginAppendSql(ADVISORY_CLASS, ctx.lockKey, retry.stallTimeoutMs ?? 10_000);
@@ -187,6 +194,7 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
           events: textArray(quote, r.events, 'json'),
           metas: textArray(quote, r.metas, 'json'),
           hashes: textArray(quote, r.hashes, 'text'),
+          signatures: nullableTextArray(quote, r.signatures, 'text'),
         });
         const [inserted] = (await client.query([insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[];
         for (const row of inserted?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
@@ -251,15 +259,23 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
       return Number(rows[0]?.version ?? 0);
     },
 
-    async deleteStreams(streamIds) {
+    async deleteStreams(streamIds, by = {}) {
       if (streamIds.length === 0) return 0;
       return inTransaction(ctx, 'purging streams', async (client) => {
         // Under the append lock, so a purge never interleaves with an append to the same stream.
         await client.query(lockAppendsSql(ADVISORY_CLASS, ctx.lockKey));
+        // The one privileged path through the append-only trigger, with a tombstone per stream.
+        await client.query(openPurgeGateSql);
+        await client.query({ ...st.tombstone, values: [[...streamIds], by.actor ?? null, by.reason ?? null, ctx.clock()] });
         const deleted = await client.query({ ...st.deleteStreams, values: [[...streamIds]] });
         await client.query({ ...st.deleteLeases, values: [streamIds.map(ctx.fenceKey), ctx.clock()] });
         return deleted.rowCount ?? 0;
       });
+    },
+
+    async tombstones() {
+      const rows = await run<{ stream_id: string; last_version: number; last_hash: string; actor: string | null; reason: string | null; purged_at: string }>(ctx, 'reading tombstones', st.tombstones, []);
+      return rows.map((r) => ({ streamId: r.stream_id, lastVersion: r.last_version, lastHash: r.last_hash, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}), purgedAt: num(r.purged_at) }));
     },
 
     async close() {},

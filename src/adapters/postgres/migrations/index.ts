@@ -1,6 +1,7 @@
 import { eventLogMigration } from './001-event-log.js';
 import { coordinationMigration } from './002-coordination.js';
 import { readSideMigration } from './003-read-side.js';
+import { auditMigration } from './004-audit.js';
 
 /** One numbered schema change: DDL as a function of the (quoted) schema name. */
 export interface Migration {
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'event-log', sql: eventLogMigration },
   { version: 2, name: 'coordination', sql: coordinationMigration },
   { version: 3, name: 'read-side', sql: readSideMigration },
+  { version: 4, name: 'audit', sql: auditMigration },
 ];
 
 /** The schema version this code writes and reads. */
