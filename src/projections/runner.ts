@@ -48,7 +48,9 @@ export async function catchUp<D>(o: CatchUpOptions<D>): Promise<CatchUpResult> {
   for (;;) {
     if (o.signal?.aborted) break;
     if (o.until !== undefined && comparePositions(position, o.until) >= 0) break;
-    const page = await log.readAll(position, pageSize);
+    const read = await log.readAll(position, pageSize);
+    // Never past `until` (verify compares with documents stored at exactly that position).
+    const page = o.until === undefined ? read : read.filter((e) => comparePositions(e.position, o.until) <= 0);
     if (page.length === 0) break;
     const changes: StreamChange[] = [];
     for (const [streamId, run] of groupByStream(page)) changes.push(await states.change(streamId, run));
@@ -57,7 +59,7 @@ export async function catchUp<D>(o: CatchUpOptions<D>): Promise<CatchUpResult> {
     await sink.commit(writes, { projection: sink.name, projectionVersion: projection.version, position, updatedAt: o.now() });
     events += page.length;
     pages++;
-    if (page.length < pageSize) break;
+    if (read.length < pageSize || page.length < read.length) break;
   }
   return { events, pages, ...(position !== undefined ? { position } : {}) };
 }

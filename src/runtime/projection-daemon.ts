@@ -34,11 +34,14 @@ export class ProjectionDaemon {
     this.schedule(0);
   }
 
+  /** Stop after one last catch-up, so that what this host appended is projected before it goes. */
   async stop(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const off of this.unsubscribe.splice(0)) off();
     await this.running;
+    if (this.projections.length) await this.runAll(true);
   }
 
   /** Run soon (or in `delay` ms). */
@@ -75,9 +78,9 @@ export class ProjectionDaemon {
     }
   }
 
-  private async runAll(): Promise<void> {
+  private async runAll(final = false): Promise<void> {
     for (const bound of this.projections) {
-      if (this.closed) return;
+      if (this.closed && !final) return;
       await this.runOne(bound);
     }
   }
