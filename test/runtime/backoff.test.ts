@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqlitePersistence } from '../../src/adapters/sqlite/index.js';
 import { createMemoryPersistence } from '../../src/adapters/memory/index.js';
 import { workflow } from '../../src/domain/builder.js';
 import type { Persistence } from '../../src/ports/persistence.js';
@@ -50,5 +55,46 @@ describe('a host whose store fails', () => {
     expect(state.status).toBe('complete');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(recovered).toEqual(['claim']);
+  });
+});
+
+describe('a host whose SQLite file refuses writes', () => {
+  const immutable = (paths: string[], on: boolean) => spawnSync('chattr', [on ? '+i' : '-i', ...paths.filter((p) => existsSync(p))]);
+
+  it('backs off instead of spinning, and recovers when the file is writable again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wfe-readonly-'));
+    const path = join(dir, 'wfe.db');
+    // The -shm file stays writable: SQLite maps it into memory, and a write to an immutable mapping is a SIGBUS.
+    const files = [path, `${path}-wal`];
+    const persistence = createSqlitePersistence({ path });
+    try {
+      host = new WorkflowHost({ persistence, pollInterval: 20, asyncProjections: false });
+      host.registerWorkflow(workflow<{ done?: boolean }>('w').startWith((ctx) => { ctx.data.done = true; }).build());
+      const claims: boolean[] = [];
+      host.on('host:error', (e) => e.where === 'claim' && claims.push(e.repeated === true));
+      await host.start();
+      // Work that falls due once the file refuses writes, so that every claim has to write.
+      await persistence.queue.enqueue(['a', 'b', 'c'].map((instanceId) => ({ instanceId, dueAt: Date.now() + 200 })));
+      if (immutable(files, true).status !== 0) {
+        console.warn('[wfe] skipping the read-only file case: chattr +i is not available here');
+        return;
+      }
+      try {
+        await new Promise((r) => setTimeout(r, 1200));
+      } finally {
+        immutable(files, false);
+      }
+      expect(claims.length).toBeGreaterThan(1);
+      expect(claims.length).toBeLessThan(15);
+      expect(claims.filter((repeated) => !repeated)).toHaveLength(1);
+      const id = await host.startWorkflow('w');
+      expect((await host.waitForCompletion(id, { timeoutMs: 10_000 })).status).toBe('complete');
+    } finally {
+      immutable(files, false);
+      await host?.stop();
+      host = undefined;
+      await persistence.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
