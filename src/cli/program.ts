@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { anchorCommand } from './anchor-command.js';
 import { controlCommand, forkCommand } from './fork-command.js';
 import { historyCommand } from './history-command.js';
+import { exportCommand, importCommand, replayCheckCommand } from './portable-commands.js';
 import { diffCommand, explainCommand, listCommand, showCommand, stateCommand } from './inspect-commands.js';
 import { projectionsCommand } from './projections-command.js';
 import { searchCommand } from './search-command.js';
@@ -192,6 +193,17 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('--allow-remote', 'allow a --host beyond loopback (every request then needs the token)')
     .option('--token <token>', 'the token required on every request (default: $WFE_UI_TOKEN, generated beyond loopback)')
     .action(async (opts: { db: string; port?: string; host?: string; allowRemote?: boolean; token?: string }) => io.exit(await uiCommand(opts, io, version)));
+
+  storeCommand('export', 'print one instance as JSON lines (envelopes, hashes, signatures, its definition): wfe export ID > run.jsonl')
+    .argument('<id>', 'the instance id (or an unambiguous prefix)')
+    .action(async (id: string, opts: Record<string, unknown>) => io.exit(await exportCommand(id, opts, io.stdout)));
+  storeCommand('import', 'import an exported run, verified first (all or nothing)')
+    .argument('<file>', 'a file made by wfe export')
+    .option('--public-key <file>', 'also check its signatures with this key (PEM)')
+    .action(async (file: string, opts: Record<string, unknown>) => io.exit(await importCommand(file, opts, io.stdout)));
+  storeCommand('replay-check', 're-fold stored runs with this code; exit 1 listing the instances whose state would differ')
+    .option('--sample <n>', 'check n instances spread over the log instead of all')
+    .action(async (opts: Record<string, unknown>) => io.exit(await replayCheckCommand(opts, io.stdout)));
 
   return program;
 }

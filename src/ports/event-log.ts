@@ -105,7 +105,12 @@ export interface EventLog {
    * went. Logs that keep tombstones record each stream's last version and hash with `by` and the time.
    */
   deleteStreams(streamIds: readonly string[], by?: { readonly actor?: string; readonly reason?: string }): Promise<number>;
-  /** The tombstones of purged streams, when the log keeps them (SQLite). */
+  /** The tombstones of purged streams, when the log keeps them (SQLite, PostgreSQL). */
   tombstones?(): Promise<Tombstone[]>;
+  /**
+   * Store a whole stream as exported from another log, keeping its recorded times, hashes and
+   * signatures (the caller verified them): all or nothing; refused when the stream exists.
+   */
+  importStream?(events: readonly Omit<StoredEvent, 'position'>[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -128,4 +128,54 @@ describe('signed and anchored history: every tamper is found by wfe verify with 
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read the public key file');
   }, T);
+
+  it('an exported run imports into another database, verified first, and verifies there; a tampered export imports nothing', async () => {
+    const exported = await runCli(['export', id, '--db', base]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const file = join(tmp.dir, 'run.jsonl');
+    writeFileSync(file, exported.stdout);
+    const lines = exported.stdout.trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'wfe-export/1', instanceId: id, events: head, definition: { id: 'transfer', version: 1 } });
+    expect(lines).toHaveLength(head + 1);
+
+    const laptop = join(tmp.dir, 'laptop.db');
+    const imported = await runCli(['import', file, '--db', laptop, '--public-key', pub]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toBe(`imported ${id}: ${head} events, chain verified, signatures valid\n`);
+    const verified = await runCli(['verify', id, '--db', laptop, '--public-key', pub, '--anchor', anchorFile]);
+    expect(verified.code, verified.stdout).toBe(0);
+    const state = JSON.parse((await runCli(['state', id, '--db', laptop, '--json'])).stdout) as { status: string };
+    expect(state.status).toBe('complete');
+    const twice = await runCli(['import', file, '--db', laptop]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`instance ${id} already exists in the target store: nothing imported`);
+
+    const forged = join(tmp.dir, 'forged.jsonl');
+    writeFileSync(forged, exported.stdout.replace('"amount":5', '"amount":6'));
+    const other = join(tmp.dir, 'other.db');
+    const refused = await runCli(['import', forged, '--db', other]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`instance ${id} has a broken chain at version 1: hash mismatch`);
+    expect(refused.stderr).toContain('nothing imported');
+    const foreign = join(tmp.dir, 'foreign.jsonl');
+    writeFileSync(foreign, `{"format":"temporal-history/1"}\n`);
+    const notOurs = await runCli(['import', foreign, '--db', other]);
+    expect(notOurs.code).toBe(2);
+    expect(notOurs.stderr).toContain('it comes from another engine or version');
+    const truncated = join(tmp.dir, 'truncated.jsonl');
+    writeFileSync(truncated, `${lines.slice(0, -1).join('\n')}\n`);
+    const cut = await runCli(['import', truncated, '--db', other]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(`the header says ${head} events, the file has ${head - 1}: truncated`);
+    expect(JSON.parse((await runCli(['list', '--db', other, '--json'])).stdout)).toEqual([]);
+  }, T);
+
+  it('replay-check re-folds stored runs and finds a snapshot this code would fold differently', async () => {
+    const ok = await runCli(['replay-check', '--db', base]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('1 instances re-folded, 0 would differ\n');
+    const r = await runCli(['replay-check', '--db', join(tmp.dir, 'snapshot.db'), '--sample', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`differs: ${id} at version 3: the stored snapshot differs from the fold at its version`);
+  }, T);
 });

@@ -103,6 +103,14 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       const stream = streams.get(streamId);
       return stream?.[stream.length - 1]?.version ?? 0;
     },
+    async importStream(events) {
+      const streamId = events[0]?.streamId;
+      if (streamId === undefined) return;
+      if (streams.has(streamId)) throw new Error(`stream ${streamId} exists`);
+      const stored = jsonCopy(events).map((e) => ({ ...e, position: positionOf(++lastPosition) }) as StoredEvent);
+      streams.set(streamId, stored);
+      all.push(...stored);
+    },
     async deleteStreams(streamIds) {
       const gone = new Set(streamIds);
       let count = 0;

@@ -142,6 +142,17 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       if (streamIds.length === 0) return 0;
       return store.guard('deleting streams', () => deleteAll.immediate(streamIds, by, options.clock()));
     },
+    async importStream(events) {
+      store.guard('importing a stream', () =>
+        db.transaction(() => {
+          const streamId = events[0]?.streamId;
+          if (streamId === undefined) return;
+          if ((store.statement(STREAM_VERSION).get(streamId) as { v: number }).v > 0) throw new Error(`stream ${streamId} exists`);
+          const insert = store.statement(INSERT_EVENT);
+          for (const e of events) insert.run(e.streamId, e.version, e.recordedAt, e.event.type, JSON.stringify(e.event), JSON.stringify(e.meta), e.hash, e.signature ?? null);
+        }).immediate(),
+      );
+    },
     async tombstones() {
       const rows = store.guard('reading tombstones', () => store.statement(TOMBSTONES).all()) as { stream_id: string; last_version: number; last_hash: string; actor: string | null; reason: string | null; purged_at: number }[];
       return rows.map((r) => ({ streamId: r.stream_id, lastVersion: r.last_version, lastHash: r.last_hash, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}), purgedAt: r.purged_at }));
