@@ -80,6 +80,13 @@ async function startUi(db: string): Promise<{ child: ChildProcess; url: string }
   return { child, url };
 }
 
+/** The page's document as page functions see it (this file is type-checked for Node, without the DOM; the page's CSP forbids string expressions, and page functions are sent as source, so no helper closures). */
+interface PageDocument {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+  getElementById(id: string): { textContent: string | null } | null;
+}
+
 const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
   child.once('exit', () => resolve());
@@ -89,10 +96,12 @@ const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
 async function interactive(page: Page, url: string, head: number): Promise<number> {
   const t0 = clock();
   await page.goto(url);
-  // Browser-side expressions as text: this file is type-checked for Node, not the DOM.
   await page.waitForFunction(
-    `document.querySelector('[data-testid=version]')?.textContent === '${head}' && !!document.querySelector('[data-testid=step-graph]') && !!document.querySelector('[data-testid=data-tree]') && document.querySelectorAll('[data-testid=timeline] [role=option]').length > 0`,
-    undefined,
+    (h) => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      return doc.querySelector('[data-testid=version]')?.textContent === String(h) && !!doc.querySelector('[data-testid=step-graph]') && !!doc.querySelector('[data-testid=data-tree]') && doc.querySelectorAll('[data-testid=timeline] [role=option]').length > 0;
+    },
+    head,
     { timeout: 120_000 },
   );
   return msSince(t0);
@@ -130,7 +139,7 @@ async function main(report: Report): Promise<void> {
         const target = head - m;
         const t0 = clock();
         await page.keyboard.press('ArrowLeft');
-        await page.waitForFunction(`document.getElementById('data-title')?.textContent === 'Data at version ${target}'`, undefined, { timeout: 30_000 });
+        await page.waitForFunction((v) => (globalThis as unknown as { document: PageDocument }).document.getElementById('data-title')?.textContent === `Data at version ${v}`, target, { timeout: 30_000 });
         moves.push(msSince(t0));
       }
       report.add({ name: `slider step at version ~${head} (median of ${MOVES} moves, key press until the data at the new version is shown)`, value: median(moves), unit: 'ms', note: `p90 ${percentile(moves, 90).toFixed(1)} ms, max ${Math.max(...moves).toFixed(1)} ms` });
@@ -145,7 +154,7 @@ async function main(report: Report): Promise<void> {
       try {
         const page = await browser.context.newPage();
         await page.goto(server.url);
-        await page.waitForFunction(`document.querySelectorAll('tbody tr').length > 0`, undefined, { timeout: 120_000 });
+        await page.waitForFunction(() => (globalThis as unknown as { document: PageDocument }).document.querySelectorAll('tbody tr').length > 0, undefined, { timeout: 120_000 });
         for (const status of ['runnable', 'complete']) await fetch(new URL(`api/instances?status=${status}&limit=1000`, server.url));
         await fetch(new URL('api/counts', server.url));
         await page.close();

@@ -77,8 +77,15 @@ describe.skipIf(!hasChromium)('the web debugger in headless Chromium', () => {
     const page = await newPage();
     await page.goto(url);
     await expect.poll(() => page.getByTestId('count-suspended').textContent()).toBe('1');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await page.getByLabel('Definition').fill('no-such-workflow');
+    await expect.poll(() => page.locator('.empty').textContent()).toBe('No instance matches these filters.');
+    await page.getByLabel('Definition').fill('pizza');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
     await page.getByRole('checkbox', { name: 'suspended' }).check();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await expect(page.locator('tbody tr').first().getAttribute('data-instance')).resolves.toBe(failedId);
+    expect(new URL(page.url()).searchParams.get('status')).toBe('suspended');
     await page.screenshot({ path: join(ARTIFACTS, 'instances.png') });
     await page.getByRole('link', { name: 'order-2' }).click();
 

@@ -90,32 +90,55 @@ export function InstancePage(props: { instanceId: string; params: URLSearchParam
   // Live: new events of this instance extend the timeline (the selection follows the head when it was there).
   const live = useLive(instanceId, () => void loadHistory());
 
-  // What the page shows at the selected version; a newer selection cancels the older requests.
+  // What the page shows at the selected version. A version's state, diff, graph and explanation never
+  // change (the log only grows), so they are cached; one fetch at a time, and a selection made while
+  // one runs waits for it and skips the versions passed over; neighbours are fetched ahead.
+  const cache = useRef(new Map<number, Promise<AtVersion>>());
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const direction = useRef(-1);
+  const fetchAt = useCallback((v: number): Promise<AtVersion> => {
+    let p = cache.current.get(v);
+    if (!p) {
+      p = Promise.all([api.state(instanceId, v), api.diff(instanceId, v), api.graph(instanceId, v), api.explain(instanceId, v)]).then(([state, diff, graph, explain]) => ({ version: v, state, diff, graph, explain }));
+      cache.current.set(v, p);
+      p.catch(() => cache.current.delete(v));
+      if (cache.current.size > 64) cache.current.delete(cache.current.keys().next().value!);
+    }
+    return p;
+  }, [instanceId]);
+
   useEffect(() => {
     if (!rows || selected < 1 || selected > head) return;
-    const c = new AbortController();
+    let current = true;
     const v = selected;
-    Promise.all([api.state(instanceId, v, c.signal), api.diff(instanceId, v, c.signal), api.graph(instanceId, v, c.signal), api.explain(instanceId, v, c.signal)]).then(
-      ([state, diff, graph, explain]) => {
-        setAt({ version: v, state, diff, graph, explain });
+    queue.current = queue.current.then(async () => {
+      if (!current) return;
+      try {
+        const result = await fetchAt(v);
+        if (!current) return;
+        setAt(result);
         setAtProblem(undefined);
-      },
-      (e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setAtProblem(e instanceof ApiProblem ? e.message : String(e));
-      },
-    );
+        const ahead = v + direction.current; // the next version in the direction of travel
+        if (ahead >= 1 && ahead <= head) fetchAt(ahead).catch(() => undefined);
+      } catch (e) {
+        if (current) setAtProblem(e instanceof ApiProblem ? e.message : String(e));
+      }
+    });
     const t = window.setTimeout(() => navigate(`instances/${encodeURIComponent(instanceId)}?v=${v}`, true), 300);
     return () => {
-      c.abort();
+      current = false;
       window.clearTimeout(t);
     };
-  }, [instanceId, selected, rows, head]);
+  }, [instanceId, selected, rows, head, fetchAt]);
 
   const select = useCallback((v: number) => {
     if (!head) return;
     const next = Math.max(1, Math.min(head, v));
     followHead.current = next === head;
-    setSelected(next);
+    setSelected((prev) => {
+      if (next !== prev) direction.current = next > prev ? 1 : -1;
+      return next;
+    });
   }, [head]);
 
   // Keys: ← → one event, PageUp/PageDown ten, Home/End the first and last (not while typing).
