@@ -13,7 +13,7 @@ export const order = workflow<Order>('order', 1)
 
 export async function run(sqlitePath = ':memory:') {
   // The index keeps these data fields for filters, and the string ones for free text.
-  const host = new WorkflowHost({ sqlitePath, index: { dataFields: ['customer.name', 'customer.tier', 'total'] } });
+  const host = new WorkflowHost({ sqlitePath, index: { dataFields: ['customer.name', 'customer.tier', 'total'] }, asyncProjections: true });
   host.registerWorkflow(order);
   await host.start();
   for (const [name, tier, total] of [['Ada', 'gold', 120], ['Grace', 'silver', 900], ['Linus', 'gold', 640]] as const) {

@@ -29,7 +29,11 @@ export interface HostOptions {
   errorRetryInterval?: number;
   /** Passes over one instance before it yields to others (a tight loop cannot starve the host). Default 200. */
   maxPassesPerClaim?: number;
-  /** Run the async projections (step rows, counters) in this host. Default true. */
+  /**
+   * Run the async projections (step rows, counters) in this host. Default false: they fold every
+   * stream a second time (about a third of a durable burst's throughput here), so run them in one
+   * host of a cluster or build them on demand (`wfe projections rebuild`, `host.projections()`).
+   */
   asyncProjections?: boolean;
   /** Which data fields the instance index keeps for search filters and free text. */
   index?: IndexedDataOptions;
@@ -66,7 +70,7 @@ export function compileHostOptions(o: HostOptions, defaults: { clock: Clock; new
     errorRetryInterval: positive('errorRetryInterval', o.errorRetryInterval, 5000),
     maxPassesPerClaim: positive('maxPassesPerClaim', o.maxPassesPerClaim, 200),
     index: o.index ?? {},
-    asyncProjections: o.asyncProjections ?? true,
+    asyncProjections: o.asyncProjections ?? false,
     stepMiddleware: o.stepMiddleware ?? [],
     workflowMiddleware: o.workflowMiddleware ?? [],
   };

@@ -173,7 +173,7 @@ describe('async projections', () => {
       .then(() => { throw new Error('boom'); }, 'two')
       .onError('suspend')
       .build();
-    t = await createTestHost([wf]);
+    t = await createTestHost([wf], { asyncProjections: true });
     const s = await t.run('rows', { data: { n: 0 } });
     await t.run('rows', { data: { n: 0 } });
     await t.host.projectionsCaughtUp();
