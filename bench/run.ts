@@ -4,7 +4,7 @@
  * its baseline and ratio, also written to bench/results/latest.json.
  *
  *   npm run bench                  all
- *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, projections, yaml, ui, postgres-append)
+ *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, projections, audit, yaml, ui, postgres-append)
  *
  * Environment: WFE_BENCH_REPEATS (3), WFE_BENCH_FOLD_EVENTS (1,000,000), WFE_BENCH_WORKFLOWS (5,000),
  * WFE_BENCH_SQLITE_CAP_S (45), WFE_BENCH_LOOP_CAP_S (12), WFE_BENCH_LATENCY_RUNS (50),
@@ -41,6 +41,7 @@ const BENCHES: Bench[] = [
   { name: 'loops', file: 'loops.ts', timeoutS: 400, figures: true },
   { name: 'load', file: 'load.ts', timeoutS: 120, figures: true },
   { name: 'projections', file: 'projections.ts', timeoutS: 900, figures: true },
+  { name: 'audit', file: 'audit.ts', timeoutS: 300, figures: false },
   { name: 'yaml', file: 'yaml.ts', timeoutS: 120, figures: false, env: { RUNS: process.env.RUNS ?? '10' } },
   { name: 'ui', file: 'ui.ts', timeoutS: 1800, figures: true, skip: () => (existsSync(process.env.WFE_CHROMIUM ?? '/usr/bin/chromium') ? undefined : 'no Chromium (apt-get install -y chromium)') },
   {
