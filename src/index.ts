@@ -20,6 +20,8 @@ export { WfeError, isWfeError, toStepFailure, type WfeErrorCode, type StepFailur
 export { canonicalJson, type Json } from './domain/json.js';
 export { WorkflowHost, type StartOptions, type PendingActivity } from './runtime/host.js';
 export type { HostOptions } from './runtime/host-options.js';
+export type { HostLogger } from './runtime/logger.js';
+export { NOOP_TELEMETRY } from './ports/telemetry.js';
 export type { HostEvents, HostEventName, WorkflowMiddleware } from './runtime/hooks.js';
 export type { StepMiddleware } from './runtime/step-runner.js';
 export { systemClock, type Clock } from './runtime/clock.js';

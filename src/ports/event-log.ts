@@ -12,6 +12,8 @@ export interface EventMeta {
   readonly correlationId?: string;
   /** Why a person or service acted (suspend, terminate, data change, fork...). */
   readonly reason?: string;
+  /** W3C trace context of the span the event was appended under (with `wfe/otel`), so a run continues its caller's trace. */
+  readonly traceparent?: string;
 }
 
 /** What a purge leaves of a stream: enough for verify to tell a purge from a loss. */

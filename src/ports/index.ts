@@ -9,3 +9,4 @@ export type { DefinitionStore, StoredDefinition } from './definition-store.js';
 export type { ProjectionStore, CheckpointStore, Checkpoint, DocumentWrite } from './projection-store.js';
 export type { InlineWrites } from './inline-writes.js';
 export type { LogPosition } from '../log/position.js';
+export type { TelemetryPort, TraceSpan, TelemetryAttributes, MetricName } from './telemetry.js';

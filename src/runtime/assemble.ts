@@ -57,6 +57,13 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
       return stored.get(`${id}@${version}`);
     }
   };
+  telemetry.logger = opts.logger;
+  const tel = opts.telemetry;
+  if (tel.enabled) {
+    telemetry.on('workflow:started', (e) => tel.record('workflows.started', 1, { 'wfe.definition_id': e.definitionId }));
+    telemetry.on('workflow:completed', (e) => tel.record('workflows.completed', 1, { 'wfe.definition_id': e.state.definitionId }));
+    telemetry.on('workflow:failed', (e) => tel.record('workflows.failed', 1, { 'wfe.definition_id': e.state.definitionId }));
+  }
   const stop = new AbortController();
   const late: { scheduler?: Scheduler } = {};
   const state = { stopping: false };
@@ -69,6 +76,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     writers: createWriters(p, opts.hostId, opts.signing ? (hash) => signHead(opts.signing!.privateKey, hash) : undefined),
     inline: new InlineProjections(lookup, opts.index, opts.snapshotEvery),
     hostMeta: { actor: opts.hostId },
+    traces: new Map(),
     work: { inflight: new Map(), commanding: new Map(), starting: new Map() },
     stopSignal: stop.signal,
     stopping: () => state.stopping,

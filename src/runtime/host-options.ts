@@ -4,6 +4,8 @@ import type { Persistence } from '../ports/persistence.js';
 import type { IndexedDataOptions } from '../projections/instance-summary.js';
 import type { Clock } from './clock.js';
 import type { HostEvents, HostListener, WorkflowMiddleware } from './hooks.js';
+import { stderrLogger, type HostLogger } from './logger.js';
+import { NOOP_TELEMETRY, type TelemetryPort } from '../ports/telemetry.js';
 import type { StepMiddleware } from './step-runner.js';
 
 /** Everything a host can be configured with; `compileHostOptions` fills the defaults in one place. */
@@ -45,6 +47,10 @@ export interface HostOptions {
    * outside the store). `wfe verify --public-key` then detects rewrites with recomputed hashes.
    */
   signing?: { readonly privateKey: KeyInput };
+  /** Spans and metrics (`createOtelTelemetry()` from `wfe/otel`). Default: none. */
+  telemetry?: TelemetryPort;
+  /** Where a `host:error` goes when no listener takes it (pino-compatible). Default: warnings and errors to stderr. */
+  logger?: HostLogger;
 }
 
 export type CompiledHostOptions = Required<Omit<HostOptions, 'persistence' | 'hooks' | 'signing'>> & Pick<HostOptions, 'persistence' | 'hooks' | 'signing'>;
@@ -73,5 +79,7 @@ export function compileHostOptions(o: HostOptions, defaults: { clock: Clock; new
     asyncProjections: o.asyncProjections ?? false,
     stepMiddleware: o.stepMiddleware ?? [],
     workflowMiddleware: o.workflowMiddleware ?? [],
+    telemetry: o.telemetry ?? NOOP_TELEMETRY,
+    logger: o.logger ?? stderrLogger,
   };
 }

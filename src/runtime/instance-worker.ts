@@ -3,6 +3,7 @@ import { nextDueAt } from '../domain/queries.js';
 import { isTerminal, type InstanceState } from '../domain/state.js';
 import type { ChildWorkflows } from '../domain/step-api.js';
 import type { Lease } from '../ports/lock.js';
+import type { TraceSpan } from '../ports/telemetry.js';
 import { commit } from './commit.js';
 import type { Registered } from './definition-registry.js';
 import { planPass, type PassEnv } from './pass.js';
@@ -54,6 +55,11 @@ export class InstanceWorker {
     this.missing.delete(instanceId);
     await this.reconciler.afterLoad(state);
     if (isTerminal(state.status)) return undefined;
+    if (rt.opts.telemetry.enabled) {
+      // How late this claim is against the instance's due time (a timer, a retry, a start).
+      const due = nextDueAt(state, clock.now());
+      if (due !== undefined && due <= clock.now()) rt.opts.telemetry.record('queue.lag', clock.now() - due, { 'wfe.definition_id': state.definitionId });
+    }
     const reg = rt.registry.resolve(state.definitionId, state.definitionVersion);
     for (let pass = 0; pass < rt.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
       const next = await this.pass(state, reg, lease);
@@ -66,7 +72,10 @@ export class InstanceWorker {
       state = next;
       if (rt.stopping()) break;
     }
-    if (state.status !== 'runnable') return undefined;
+    if (state.status !== 'runnable') {
+      rt.traces.delete(instanceId);
+      return undefined;
+    }
     const due = nextDueAt(state, clock.now());
     return rt.stopping() && due !== undefined ? Math.max(due, clock.now()) : due;
   }
@@ -82,23 +91,62 @@ export class InstanceWorker {
     return this.rt.opts.clock.now() + Math.min(this.rt.opts.pollInterval, 50) * tries;
   }
 
-  /** One pass: plan, commit, reconcile. 'idle' when there is nothing to do now. */
+  /** One pass: plan, commit, reconcile. 'idle' when there is nothing to do now. Traced as `wfe.pass` under the instance's start trace. */
   private async pass(state: InstanceState, reg: Registered, lease: Lease): Promise<InstanceState | 'idle' | 'conflict'> {
     const { rt } = this;
-    const commands = await planPass(reg.definition, reg.registry, state, this.passEnv(state));
-    if (commands.length === 0) return 'idle';
-    return commitAndReconcile(rt, this.reconciler, reg, state, commands, lease);
+    const tel = rt.opts.telemetry;
+    const span = tel.startSpan(
+      'wfe.pass',
+      { 'wfe.instance_id': state.instanceId, 'wfe.definition_id': state.definitionId, 'wfe.definition_version': state.definitionVersion, 'wfe.version': state.version },
+      tel.enabled ? await this.traceOf(state.instanceId) : undefined,
+    );
+    try {
+      const commands = await planPass(reg.definition, reg.registry, state, this.passEnv(state, span));
+      if (commands.length === 0) {
+        span.end({ 'wfe.outcome': 'idle' });
+        return 'idle';
+      }
+      const meta = span.traceparent !== undefined ? { ...rt.hostMeta, traceparent: span.traceparent } : rt.hostMeta;
+      const next = await commitAndReconcile(rt, this.reconciler, reg, state, commands, lease, meta, span);
+      span.end({ 'wfe.commands': commands.length, 'wfe.outcome': typeof next === 'string' ? next : 'committed' });
+      return next;
+    } catch (error) {
+      span.end({ 'wfe.outcome': 'error' }, error);
+      throw error;
+    }
   }
 
-  private passEnv(state: InstanceState): PassEnv {
+  /** The trace an instance was started under: kept by the starter, else read once from its first event's envelope. */
+  private async traceOf(instanceId: string): Promise<string | undefined> {
+    const { traces, p } = this.rt;
+    if (!traces.has(instanceId)) traces.set(instanceId, (await p.log.read(instanceId, 1, 1))[0]?.meta.traceparent ?? '');
+    return traces.get(instanceId) || undefined;
+  }
+
+  private passEnv(state: InstanceState, pass: TraceSpan): PassEnv {
     const { rt } = this;
+    const tel = rt.opts.telemetry;
+    const steps = new Map<number, { span: TraceSpan; at: number; name: string }>();
     return {
       now: rt.opts.clock.now(),
       signal: rt.stopSignal,
       workflows: this.children(state.instanceId),
       middleware: rt.opts.stepMiddleware,
       findEvent: async (name, key, asOf, exclude) => (await rt.p.events.find(name, key, asOf, exclude, 1))[0],
-      onStepStarted: (p, step) => rt.telemetry.emit('step:started', { instanceId: state.instanceId, pointerId: p.id, stepId: p.stepId, stepName: step.name, attempt: p.attempt + 1 }),
+      onStepStarted: (p, step) => {
+        rt.telemetry.emit('step:started', { instanceId: state.instanceId, pointerId: p.id, stepId: p.stepId, stepName: step.name, attempt: p.attempt + 1 });
+        if (!tel.enabled) return;
+        const attributes = { 'wfe.instance_id': state.instanceId, 'wfe.definition_id': state.definitionId, 'wfe.step': step.name, 'wfe.pointer_id': p.id, 'wfe.attempt': p.attempt + 1 };
+        steps.set(p.id, { span: tel.startSpan(`wfe.step ${step.name}`, attributes, pass), at: performance.now(), name: step.name });
+      },
+      onStepEnded: (p, execution) => {
+        const s = steps.get(p.id);
+        if (!s) return;
+        steps.delete(p.id);
+        const outcome = execution.kind;
+        s.span.end({ 'wfe.outcome': outcome }, execution.kind === 'failed' ? Object.assign(new Error(execution.error.message), { name: execution.error.type }) : undefined);
+        tel.record('step.duration', performance.now() - s.at, { 'wfe.definition_id': state.definitionId, 'wfe.step': s.name, 'wfe.outcome': outcome });
+      },
     };
   }
 }
@@ -112,11 +160,37 @@ export async function commitAndReconcile(
   commands: Parameters<typeof commit>[0]['commands'],
   lease: Lease | undefined,
   meta = rt.hostMeta,
+  span?: TraceSpan,
 ): Promise<InstanceState | 'idle' | 'conflict'> {
-  const result = await commit(
-    { definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) },
-    { append: (r) => rt.writers.append.add(r), inline: (after) => rt.inline.writesFor(after) },
-  );
+  const tel = rt.opts.telemetry;
+  const decide = tel.enabled ? tel.startSpan('wfe.decide', { 'wfe.instance_id': state.instanceId, 'wfe.commands': commands.length }, span) : undefined;
+  let decided = false;
+  const endDecide = (events: number) => {
+    if (!decided) decide?.end({ 'wfe.events': events });
+    decided = true;
+  };
+  const append = async (r: Parameters<typeof rt.writers.append.add>[0]) => {
+    endDecide(r.events.length);
+    if (!tel.enabled) return rt.writers.append.add(r);
+    const bytes = Buffer.byteLength(JSON.stringify(r.events));
+    const a = tel.startSpan('wfe.append', { 'wfe.instance_id': r.streamId, 'wfe.events': r.events.length, 'wfe.bytes': bytes, 'wfe.expected_version': r.expectedVersion }, span);
+    const t0 = performance.now();
+    try {
+      const out = await rt.writers.append.add(r);
+      tel.record('append.latency', performance.now() - t0, { 'wfe.outcome': out.ok ? 'ok' : out.reason });
+      a.end({ 'wfe.conflict': !out.ok && out.reason === 'conflict', 'wfe.outcome': out.ok ? 'ok' : out.reason });
+      return out;
+    } catch (error) {
+      a.end({ 'wfe.outcome': 'error' }, error);
+      throw error;
+    }
+  };
+  let result: Awaited<ReturnType<typeof commit>>;
+  try {
+    result = await commit({ definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) }, { append, inline: (after) => rt.inline.writesFor(after) });
+  } finally {
+    endDecide(0);
+  }
   for (const { command, error } of result.rejected) {
     // A result for a pointer an earlier command of this pass ended (cancelled by a failure) is stale: drop it.
     if (!(command.type === 'Execute' && error.code === 'INVALID_STATE')) rt.telemetry.emit('host:error', { error, instanceId: state.instanceId, where: `decide ${command.type}` });

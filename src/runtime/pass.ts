@@ -17,6 +17,8 @@ export interface PassEnv {
   findEvent(name: string, key: string, asOf: number, excludeIds: ReadonlySet<string>): Promise<ExternalEvent | undefined>;
   /** Told before a task or activity step's code runs. */
   onStepStarted?(pointer: ExecutionPointer, step: StepDef): void;
+  /** Told as soon as a runnable pointer's user code has finished, with what it recorded (for step spans and durations). */
+  onStepEnded?(pointer: ExecutionPointer, execution: Execution): void;
   /** Told of every execution before it is decided, with the state it ran against. */
   onExecution?(state: InstanceState, pointerId: number, attempt: number, execution: Execution): void;
 }
@@ -47,7 +49,13 @@ export async function planPass(definition: WorkflowDefinition, registry: Functio
     if (step && (step.kind === 'task' || step.kind === 'activity')) env.onStepStarted?.(p, step);
   }
   const runEnv = { now, signal: env.signal, workflows: env.workflows, middleware: env.middleware };
-  const executions = await Promise.all(runnable.map((p) => runPointer(definition, registry, state, p, runEnv)));
+  const executions = await Promise.all(
+    runnable.map(async (p) => {
+      const execution = await runPointer(definition, registry, state, p, runEnv);
+      env.onStepEnded?.(p, execution);
+      return execution;
+    }),
+  );
   return runnable.map((p, i) => {
     const execution = executions[i]!;
     env.onExecution?.(state, p.id, p.attempt + 1, execution);

@@ -101,7 +101,17 @@ export class ProjectionDaemon {
     try {
       let states = this.states.get(name);
       if (!states) this.states.set(name, (states = new StreamStates(rt.p.log, 2000)));
-      await catchUp({ projection: bound.projection, sink: bound.sink(), log: rt.p.log, now: () => rt.opts.clock.now(), states, pageSize: 500 });
+      const tel = rt.opts.telemetry;
+      const span = tel.startSpan('wfe.projection.batch', { 'wfe.projection': name });
+      try {
+        const done = await catchUp({ projection: bound.projection, sink: bound.sink(), log: rt.p.log, now: () => rt.opts.clock.now(), states, pageSize: 500 });
+        span.end({ 'wfe.events': done.events, 'wfe.pages': done.pages });
+        // How far behind the log the projection was when this run started (events it had to apply).
+        tel.record('projection.lag', done.events, { 'wfe.projection': name });
+      } catch (error) {
+        span.end({}, error);
+        throw error;
+      }
       if (wait?.b.succeed()) rt.telemetry.emit('host:recovered', { where: `projection ${name}` });
       this.backoff.delete(name);
     } catch (error) {

@@ -9,10 +9,13 @@ import type { HostEventName, HostEvents } from './hooks.js';
 import type { CompiledHostOptions } from './host-options.js';
 import type { InstanceLoader } from './instance-loader.js';
 import type { InlineProjections } from './inline-projections.js';
+import { stderrLogger, type HostLogger } from './logger.js';
 
 /** Telemetry: a typed channel beside the log. A listener that throws is reported on `host:error`. */
 export class Telemetry {
   private readonly emitter = new EventEmitter();
+  /** Where a `host:error` goes when nobody listens (set by the host from its `logger` option). */
+  logger: HostLogger | undefined = stderrLogger;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -24,6 +27,11 @@ export class Telemetry {
   }
 
   emit<K extends HostEventName>(event: K, payload: HostEvents[K]): void {
+    if (event === 'host:error' && this.emitter.listenerCount(event) === 0) {
+      const { error, ...where } = payload as HostEvents['host:error'];
+      this.logger?.error({ err: error, ...where }, `host error in ${where.where}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     try {
       this.emitter.emit(event, payload);
     } catch (error) {
@@ -87,6 +95,8 @@ export interface RuntimeContext {
   readonly loader: InstanceLoader;
   readonly writers: Writers;
   readonly inline: InlineProjections;
+  /** The `traceparent` each instance was started under (from its `WorkflowStarted` envelope), for its pass spans. */
+  readonly traces: Map<string, string>;
   /** The envelope meta of events this host appends on its own (not on a caller's behalf). */
   readonly hostMeta: EventMeta;
   readonly work: InstanceWork;

@@ -22,6 +22,8 @@ export interface StartOptions<T = unknown> {
   reason?: string;
   /** Correlation id recorded with the start. */
   correlationId?: string;
+  /** W3C trace context the run continues (default: the caller's active span, with `wfe/otel`). */
+  traceparent?: string;
 }
 
 /**
@@ -52,9 +54,12 @@ export class Starter {
       ...(options.reference !== undefined ? { reference: options.reference } : {}),
       ...(options.parentInstanceId !== undefined ? { parentInstanceId: options.parentInstanceId } : {}),
     };
+    const traceparent = options.traceparent ?? rt.opts.telemetry.activeTraceparent();
+    if (traceparent !== undefined) rt.traces.set(instanceId, traceparent);
+    const meta = { ...startMeta(rt.opts.hostId, options), ...(traceparent !== undefined ? { traceparent } : {}) };
     const committed = rt.writers.enqueue.add({ instanceId, dueAt: rt.opts.clock.now() }).then(() =>
       commit(
-        { definition: reg.definition, state: EMPTY_STATE, commands: [command], now: rt.opts.clock.now(), meta: startMeta(rt.opts.hostId, options) },
+        { definition: reg.definition, state: EMPTY_STATE, commands: [command], now: rt.opts.clock.now(), meta },
         { append: (r) => rt.writers.append.add(r), inline: (after) => rt.inline.writesFor(after) },
       ),
     );

@@ -61,7 +61,7 @@ describe('a lean install', () => {
       expect(target.types.replace(/\.d\.ts$/, ''), path).toBe(target.default.replace(/\.js$/, ''));
       expect(existsSync(sourceOf(target.default)), `${path} -> ${target.default}`).toBe(true);
     }
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['./yaml', './opensearch', './eventstoredb', './postgres', './redis', './sqlite']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['./yaml', './opensearch', './eventstoredb', './otel', './postgres', './redis', './sqlite']));
   });
 
   it('imports no driver at module load: every entry point value-imports only dependencies and Node built-ins', () => {
