@@ -2,6 +2,7 @@ import type { Command } from '../domain/commands.js';
 import type { ForkPatch } from '../domain/fork.js';
 import type { Json } from '../domain/json.js';
 import { applyCommand } from '../inspect/apply-command.js';
+import { readKeyFile, signHead } from '../log/signing.js';
 import { CliError } from './cli-error.js';
 import { parseJson } from './cli-input.js';
 import type { TextOut } from './progress/views.js';
@@ -66,7 +67,8 @@ export async function controlCommand(action: 'suspend' | 'resume' | 'terminate',
     const reason = options.reason ?? `by wfe ${action}`;
     const command: Command = action === 'resume' ? { type: 'Resume' } : action === 'suspend' ? { type: 'Suspend', reason } : { type: 'Terminate', reason };
     const actor = actorOf(options);
-    const state = await applyCommand(store, id, command, { actor, reason, causationId: `cli:${action}` }, Date.now());
+    const key = options.key ? readKeyFile(options.key, 'private') : undefined;
+    const state = await applyCommand(store, id, command, { actor, reason, causationId: `cli:${action}` }, Date.now(), key ? (h) => signHead(key, h) : undefined);
     out.write(options.json ? json({ id, status: state.status, version: state.version }) : `${id}: ${state.status} (version ${state.version}), by ${actor}: ${reason}\n`);
     return 0;
   });

@@ -146,7 +146,11 @@ export function buildProgram(io: ProgramIo, version: string): Command {
       .description(description)
       .option('--db <path|url>', DB_HELP, DEFAULT_DB)
       .option('--json', 'print the result as JSON');
-  const actorOptions = (cmd: Command) => cmd.option('--actor <name>', 'who acts, recorded with the events (default: the OS user)').option('--reason <text>', 'why, recorded with the events');
+  const actorOptions = (cmd: Command) =>
+    cmd
+      .option('--actor <name>', 'who acts, recorded with the events (default: the OS user)')
+      .option('--reason <text>', 'why, recorded with the events')
+      .option('--key <file>', 'sign what it appends with this Ed25519 private key (PEM), as a signing host does');
 
   storeCommand('list', 'list instances (newest first) from the index')
     .option('--status <s>', 'runnable, suspended, complete, terminated or failed (comma-separated for several)')

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { createInspector, type InspectorOptions, type StoreInspector } from '../inspect/create-inspector.js';
+import { readKeyFile } from '../log/signing.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DB, isPostgresUrl, openExistingStore, type OpenStore } from './open-store.js';
 
@@ -9,6 +10,8 @@ export interface StoreOptions {
   readonly json?: boolean;
   readonly actor?: string;
   readonly reason?: string;
+  /** Ed25519 private key file (PEM): sign what the command appends. */
+  readonly key?: string;
 }
 
 /** Who acts: `--actor`, else the OS user. */
@@ -28,7 +31,7 @@ export function actorOf(options: { actor?: string }): string {
 export async function withInspector(options: StoreOptions, fn: (inspector: StoreInspector, store: OpenStore, db: string) => Promise<number>, extra: InspectorOptions = {}): Promise<number> {
   const db = options.db ?? DEFAULT_DB;
   const store = await openExistingStore(db);
-  const inspector = createInspector(store, { actor: actorOf(options), ...(isPostgresUrl(db) ? {} : { sqlitePath: db }), ...extra });
+  const inspector = createInspector(store, { actor: actorOf(options), ...(isPostgresUrl(db) ? {} : { sqlitePath: db }), ...(options.key ? { signingKey: readKeyFile(options.key, 'private') } : {}), ...extra });
   try {
     return await fn(inspector, store, db);
   } finally {

@@ -15,7 +15,7 @@ import { readPrefix, storedDefinition } from './read-prefix.js';
  * the store picks a resumed instance up), appended with the expected version (a host that appended
  * meanwhile makes it CONCURRENCY_CONFLICT: nothing written; try again).
  */
-export async function applyCommand(p: Persistence, instanceId: string, command: Command, meta: EventMeta, now: number): Promise<InstanceState> {
+export async function applyCommand(p: Persistence, instanceId: string, command: Command, meta: EventMeta, now: number, sign?: (lastHash: string) => string): Promise<InstanceState> {
   const { events } = await readPrefix(p.log, instanceId);
   const state = fold(undefined, events.map((e) => e.event));
   const definition = await storedDefinition(p.definitions, state.definitionId, state.definitionVersion);
@@ -24,7 +24,7 @@ export async function applyCommand(p: Persistence, instanceId: string, command: 
   if (E.isLeft(r)) throw new WfeError(r.left.code, `instance ${instanceId} (version ${state.version}): ${r.left.message}`, { ...r.left.details, instanceId, version: state.version });
   const summary = summarizeInstance(r.right.state, () => definition);
   await p.queue.enqueue([{ instanceId, dueAt: now }]);
-  const [outcome] = await p.log.appendBatch([{ streamId: instanceId, expectedVersion: state.version, events: r.right.events, meta, inline: { instance: summary } }]);
+  const [outcome] = await p.log.appendBatch([{ streamId: instanceId, expectedVersion: state.version, events: r.right.events, meta, inline: { instance: summary }, ...(sign ? { sign } : {}) }]);
   if (!outcome?.ok) {
     throw new WfeError('CONCURRENCY_CONFLICT', `instance ${instanceId} changed while the command was decided (expected version ${state.version}): nothing was written, try again`, { instanceId, version: state.version });
   }

@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from '../domain/definition.js';
 import { WfeError } from '../domain/errors.js';
 import { fold } from '../domain/evolve.js';
 import type { InstanceState } from '../domain/state.js';
-import type { Anchor, KeyInput } from '../log/signing.js';
+import { signHead, type Anchor, type KeyInput } from '../log/signing.js';
 import type { StoredEvent } from '../ports/event-log.js';
 import type { InstanceQuery, InstanceSummary } from '../ports/instance-index.js';
 import type { Persistence } from '../ports/persistence.js';
@@ -44,6 +44,8 @@ export interface InspectorOptions {
   readonly index?: IndexedDataOptions;
   /** Use snapshots in `stateAt` when they help (default true). */
   readonly useSnapshots?: boolean;
+  /** Sign the head of what `fork` appends (Ed25519 private key), as a signing host would. */
+  readonly signingKey?: KeyInput;
   /** Close the persistence in `close()` (default false: the caller owns it). */
   readonly closePersistence?: boolean;
 }
@@ -158,7 +160,7 @@ export function createInspector(p: Persistence, options: InspectorOptions = {}):
       return verifyStream(instanceId, events, { ...(options.publicKey ? { publicKey: options.publicKey } : {}), ...(options.anchor ? { anchor: options.anchor } : {}) });
     },
     fork(instanceId, forkOptions) {
-      return forkInstance(p, instanceId, { ...(options.actor !== undefined ? { actor: options.actor } : {}), ...forkOptions }, { now, newId, ...(options.index ? { index: options.index } : {}) });
+      return forkInstance(p, instanceId, { ...(options.actor !== undefined ? { actor: options.actor } : {}), ...forkOptions }, { now, newId, ...(options.index ? { index: options.index } : {}), ...(options.signingKey ? { sign: (h: string) => signHead(options.signingKey!, h) } : {}) });
     },
     whatIf(instanceId, whatIfOptions) {
       return whatIf(p, instanceId, whatIfOptions, { now, newId });

@@ -76,7 +76,7 @@ export function parseExport(text: string, where: string, trust: VerifyTrust = {}
 export async function importRun(p: Persistence, text: string, where: string, trust: VerifyTrust = {}): Promise<{ instanceId: string; events: number }> {
   const { header, events } = parseExport(text, where, trust);
   const id = header.instanceId;
-  if (!p.log.importStream) throw new WfeError('INVALID_ARGUMENT', `this store's log cannot import streams with their hashes (SQLite and memory can)`, { argument: 'db' });
+  if (!p.log.importStream) throw new WfeError('INVALID_ARGUMENT', `this store's log cannot import streams with their hashes (SQLite, PostgreSQL and memory can)`, { argument: 'db' });
   if ((await p.log.streamVersion(id)) > 0) throw new WfeError('INVALID_ARGUMENT', `instance ${id} already exists in the target store: nothing imported`, { argument: 'import', instanceId: id });
   if (header.definition) await p.definitions.save(header.definition);
   await p.log.importStream(events.map(({ position: _p, ...e }) => e));

@@ -13,6 +13,8 @@ export interface ForkEnv {
   readonly now: () => number;
   readonly newId: () => string;
   readonly index?: IndexedDataOptions;
+  /** Signs the append's head (a store whose host signs should sign the tools' writes too). */
+  readonly sign?: (lastHash: string) => string;
 }
 
 /** Fork options with the caller's say on ids. */
@@ -67,7 +69,7 @@ export async function forkInstance(p: Persistence, sourceId: string, options: Fo
     ...(options.correlationId !== undefined ? { correlationId: options.correlationId } : {}),
   };
   await p.queue.enqueue([{ instanceId, dueAt: env.now() }]);
-  const [outcome] = await p.log.appendBatch([{ streamId: instanceId, expectedVersion: 0, events: fork.events, meta, inline: { instance: summary } }]);
+  const [outcome] = await p.log.appendBatch([{ streamId: instanceId, expectedVersion: 0, events: fork.events, meta, inline: { instance: summary }, ...(env.sign ? { sign: env.sign } : {}) }]);
   if (!outcome?.ok) {
     throw new WfeError('INVALID_ARGUMENT', `cannot fork ${sourceId} into ${instanceId}: ${outcome?.ok === false && outcome.reason === 'conflict' ? 'that instance exists' : 'the append was refused'}`, { argument: 'instanceId', instanceId });
   }

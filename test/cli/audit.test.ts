@@ -178,4 +178,19 @@ describe('signed and anchored history: every tamper is found by wfe verify with 
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`differs: ${id} at version 3: the stored snapshot differs from the fold at its version`);
   }, T);
+
+  it('the CLI signs what it appends with --key, so a signed store stays verifiable after a fork and a terminate', async () => {
+    const file = join(tmp.dir, 'cli-writes.db');
+    copyFileSync(base, file);
+    const fork = await runCli(['fork', id, '--at', '2', '--db', file, '--key', priv, '--json']);
+    expect(fork.code, fork.stderr).toBe(0);
+    const { id: forked } = JSON.parse(fork.stdout) as { id: string };
+    const term = await runCli(['terminate', forked, '--db', file, '--key', priv, '--reason', 'only a test']);
+    expect(term.code, term.stderr).toBe(0);
+    const r = await runCli(['verify', '--all', '--db', file, '--public-key', pub]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^ok: ${forked}: \\d+ events, hash chain intact, signatures valid`, 'm'));
+    const unsigned = await runCli(['suspend', id, '--db', file]);
+    expect(unsigned.code).toBe(2); // complete: nothing appended
+  }, T);
 });

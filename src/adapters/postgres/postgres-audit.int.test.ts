@@ -43,4 +43,15 @@ describeWith('postgres', 'PostgreSQL audit: signatures, append-only events, purg
     await p.log.appendBatch([{ streamId: 't', expectedVersion: 0, events: [started('t')] }]);
     await expect(pool.query(`DELETE FROM "${schema}".events WHERE stream_id = 't'`)).rejects.toThrow('append-only');
   });
+
+  it('imports a stream with its recorded times, hashes and signatures, and refuses one that exists', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const other = await createPostgresPersistence({ pool, schema: `${schema}_src`, clock: () => T + 7 });
+    await other.log.appendBatch([{ streamId: 'moved', expectedVersion: 0, events: [started('moved'), done], sign: (h) => signHead(privateKey, h) }]);
+    const exported = (await other.log.read('moved')).map(({ position: _p, ...e }) => e);
+    await other.close();
+    await p.log.importStream!(exported);
+    expect((await p.log.read('moved')).map(({ position: _p, ...e }) => e)).toEqual(exported);
+    await expect(p.log.importStream!(exported)).rejects.toThrow();
+  });
 });

@@ -273,6 +273,29 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
       });
     },
 
+    async importStream(events) {
+      const first = events[0];
+      if (!first) return;
+      await inTransaction(ctx, 'importing a stream', async (client) => {
+        await client.query(lockAppendsSql(ADVISORY_CLASS, ctx.lockKey));
+        const existing = await client.query({ ...st.version, values: [first.streamId] });
+        if (Number(existing.rows[0]?.version ?? 0) > 0) throw new Error(`stream ${first.streamId} exists`);
+        const quote = (v: string) => client.escapeLiteral(v);
+        await client.query(
+          insertEventsSql(ctx.schema, {
+            streamIds: textArray(quote, events.map((e) => e.streamId), 'text'),
+            versions: intArray(events.map((e) => e.version), 'int'),
+            recordedAts: intArray(events.map((e) => e.recordedAt), 'bigint'),
+            types: textArray(quote, events.map((e) => e.event.type), 'text'),
+            events: textArray(quote, events.map((e) => JSON.stringify(e.event)), 'json'),
+            metas: textArray(quote, events.map((e) => JSON.stringify(e.meta)), 'json'),
+            hashes: textArray(quote, events.map((e) => e.hash), 'text'),
+            signatures: nullableTextArray(quote, events.map((e) => e.signature ?? null), 'text'),
+          }),
+        );
+      });
+    },
+
     async tombstones() {
       const rows = await run<{ stream_id: string; last_version: number; last_hash: string; actor: string | null; reason: string | null; purged_at: string }>(ctx, 'reading tombstones', st.tombstones, []);
       return rows.map((r) => ({ streamId: r.stream_id, lastVersion: r.last_version, lastHash: r.last_hash, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}), purgedAt: num(r.purged_at) }));
