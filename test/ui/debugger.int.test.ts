@@ -94,6 +94,11 @@ describe.skipIf(!hasChromium)('the web debugger in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('suspended');
     await expect(page.getByTestId('explain').textContent()).resolves.toContain('oven at 480 °C');
     await expect(page.getByTestId('chain').textContent()).resolves.toContain('hash chain intact');
+    // Retries are marked as such, and the parallel toppings run in lanes of their own.
+    await page.locator('#version-slider').fill('24');
+    await expect.poll(() => page.locator('[data-testid=timeline] .kind-retry').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid=timeline] .lanes[aria-label*="in prepare toppings"]').count()).toBeGreaterThan(0);
+    await page.locator('#version-slider').fill(String(head));
     const bakeAtHead = (await inspector.graph(failedId)).nodes.find((n) => n.name === 'bake pizza')!.status;
     await expect.poll(() => page.locator('[data-testid=step-graph] g[data-step="bake pizza"]').first().getAttribute('data-status')).toBe(bakeAtHead);
     await page.screenshot({ path: join(ARTIFACTS, 'instance-failed.png') }); // docs/ui.png is a copy of this one

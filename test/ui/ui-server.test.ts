@@ -110,6 +110,16 @@ describe('createUiServer', () => {
     expect(body).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('says so when the store stops answering (503 with the store\'s message), and keeps serving the page', async () => {
+    const fake = fakeInspector();
+    server = createUiServer({ inspector: { ...fake.inspector, counts: async () => { throw new WfeError('STORE_UNAVAILABLE', 'cannot reach PostgreSQL at db.internal:5432 as wfe'); } } });
+    const { url } = await server.listen();
+    const r = await fetch(new URL('api/counts', url));
+    expect(r.status).toBe(503);
+    expect(await errorOf(r)).toEqual({ code: 'STORE_UNAVAILABLE', message: 'cannot reach PostgreSQL at db.internal:5432 as wfe' });
+    expect((await fetch(url)).status).toBe(200);
+  });
+
   it('writes only on a confirmed fork that names its actor, sent as JSON from the page itself', async () => {
     const { url, forks } = await start({ host: { hostId: 'h1' } });
     expect((await post(url, 'api/instances/i1/fork', { atVersion: 1, actor: 'ada' })).status).toBe(400);
