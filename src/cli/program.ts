@@ -196,7 +196,9 @@ export function buildProgram(io: ProgramIo, version: string): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--allow-remote', 'allow a --host beyond loopback (every request then needs the token)')
     .option('--token <token>', 'the token required on every request (default: $WFE_UI_TOKEN, generated beyond loopback)')
-    .action(async (opts: { db: string; port?: string; host?: string; allowRemote?: boolean; token?: string }) => io.exit(await uiCommand(opts, io, version)));
+    .option('--public-key <file>', "the signing key (PEM): each instance's chain check verifies its signatures")
+    .option('--anchor <file>', 'an anchor made by wfe anchor: each chain check also requires the anchored head')
+    .action(async (opts: { db: string; port?: string; host?: string; allowRemote?: boolean; token?: string; publicKey?: string; anchor?: string }) => io.exit(await uiCommand(opts, io, version)));
 
   storeCommand('export', 'print one instance as JSON lines (envelopes, hashes, signatures, its definition): wfe export ID > run.jsonl')
     .argument('<id>', 'the instance id (or an unambiguous prefix)')

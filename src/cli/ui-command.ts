@@ -5,6 +5,7 @@ import { isLoopback } from '../ui/ui-access.js';
 import { CliError, EXIT } from './cli-error.js';
 import { isPostgresUrl, openExistingStore } from './open-store.js';
 import type { ProgramIo } from './program.js';
+import { trustFrom } from './verify-command.js';
 
 /** Options of `wfe ui`. */
 export interface UiOptions {
@@ -13,6 +14,10 @@ export interface UiOptions {
   readonly host?: string;
   readonly allowRemote?: boolean;
   readonly token?: string;
+  /** The signing key (PEM): the page's chain check verifies every signature and that each head is signed. */
+  readonly publicKey?: string;
+  /** An anchor made by `wfe anchor`: the page's chain check also requires each anchored head. */
+  readonly anchor?: string;
 }
 
 /** A connection URL as shown to people: without its password. */
@@ -40,8 +45,9 @@ export async function uiCommand(opts: UiOptions, io: ProgramIo, version: string)
   const token = opts.token ?? process.env.WFE_UI_TOKEN ?? (remote ? randomBytes(24).toString('base64url') : undefined);
   if (token !== undefined && token.length < 16) throw new CliError('--token: use at least 16 characters');
 
+  const trust = trustFrom(opts); // read before the store opens: a bad key or anchor file is refused at once
   const store = await openExistingStore(opts.db);
-  const inspector = createInspector(store, isPostgresUrl(opts.db) ? {} : { sqlitePath: opts.db });
+  const inspector = createInspector(store, { ...trust, ...(isPostgresUrl(opts.db) ? {} : { sqlitePath: opts.db }) });
   const ui = createUiServer({ inspector, storeLabel: storeLabel(opts.db), version, allowRemote: remote, ...(token ? { token } : {}) });
   try {
     let url: string;

@@ -37,6 +37,9 @@ describe('wfe ui', () => {
     const r = await runCli(['ui', '--db', db, '--host', '0.0.0.0']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--host 0.0.0.0 is not loopback: add --allow-remote');
+    const k = await runCli(['ui', '--db', db, '--public-key', join(tmp.dir, 'no-key.pem')]);
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('no-key.pem');
     const p = await runCli(['ui', '--db', db, '--port', 'eighty']);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--port eighty: expected a port number');
