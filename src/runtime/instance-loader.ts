@@ -24,10 +24,13 @@ export interface RefusedSnapshot {
  * broken link is `CORRUPT_LOG` naming the instance and the first bad version, never a state used.
  */
 export class InstanceLoader {
-  private readonly cache = new Map<string, InstanceState>();
+  /**
+   * Cached states with the chain hash of their last event (when known), kept together: a load and a
+   * commit of the same instance may interleave, and a tail must be checked against the head of the
+   * very state it is folded onto.
+   */
+  private readonly cache = new Map<string, { readonly state: InstanceState; readonly head?: string }>();
   private readonly snapshotVersions = new Map<string, number>();
-  /** The chain hash of the last event folded into each cached state, when known. */
-  private readonly heads = new Map<string, string>();
 
   constructor(
     private readonly log: EventLog,
@@ -40,24 +43,22 @@ export class InstanceLoader {
   async load(instanceId: string, options: { useSnapshots?: boolean } = {}): Promise<InstanceState | undefined> {
     const cached = this.cache.get(instanceId);
     let state: InstanceState;
+    let head: string | undefined;
     if (cached) {
-      const tail = await this.log.read(instanceId, cached.version + 1);
-      const head = this.heads.get(instanceId);
-      // Without the cached state's own hash, the tail's first link is checked on the next cold load.
-      if (head !== undefined) this.check(instanceId, tail, head, cached.version);
-      else if (tail.length > 1) this.check(instanceId, tail.slice(1), tail[0]!.hash, cached.version + 1);
-      state = fold(cached, tail.map((e) => e.event));
-      this.noteHead(instanceId, tail);
-    } else state = await this.loadCold(instanceId, options.useSnapshots !== false);
+      const tail = await this.log.read(instanceId, cached.state.version + 1);
+      if (cached.head !== undefined) this.check(instanceId, tail, cached.head, cached.state.version);
+      else if (tail.length > 1) this.check(instanceId, tail.slice(1), tail[0]!.hash, cached.state.version + 1);
+      state = fold(cached.state, tail.map((e) => e.event));
+      head = tail.length ? tail[tail.length - 1]!.hash : cached.head;
+    } else ({ state, head } = await this.loadCold(instanceId, options.useSnapshots !== false));
     if (state.version === 0) return undefined;
-    this.remember(state);
+    this.remember(state, head);
     return state;
   }
 
-  private async loadCold(instanceId: string, useSnapshots: boolean): Promise<InstanceState> {
+  private async loadCold(instanceId: string, useSnapshots: boolean): Promise<{ state: InstanceState; head?: string }> {
     const snap = useSnapshots ? await this.snapshots.load(instanceId) : undefined;
     if (snap && snap.schema === SNAPSHOT_SCHEMA) {
-      // Read from the snapshot's own version: its first event proves the snapshot belongs to this chain.
       const tail = await this.log.read(instanceId, snap.version);
       const anchor = tail[0];
       const base = snap.state as unknown as InstanceState;
@@ -68,15 +69,13 @@ export class InstanceLoader {
       if (!reason) {
         this.snapshotVersions.set(instanceId, snap.version);
         this.check(instanceId, tail.slice(1), snap.hash, snap.version);
-        this.noteHead(instanceId, tail);
-        return fold(base, tail.slice(1).map((e) => e.event));
+        return { state: fold(base, tail.slice(1).map((e) => e.event)), head: tail[tail.length - 1]!.hash };
       }
       this.onRefused({ instanceId, version: snap.version, reason });
     }
     const events = await this.log.read(instanceId);
     this.check(instanceId, events, GENESIS_HASH, 0);
-    this.noteHead(instanceId, events);
-    return fold(undefined, events.map((e) => e.event));
+    return { state: fold(undefined, events.map((e) => e.event)), ...(events.length ? { head: events[events.length - 1]!.hash } : {}) };
   }
 
   private check(instanceId: string, events: readonly StoredEvent[], fromHash: string, fromVersion: number): void {
@@ -87,31 +86,24 @@ export class InstanceLoader {
     }
   }
 
-  private noteHead(instanceId: string, events: readonly StoredEvent[]): void {
-    const last = events[events.length - 1];
-    if (last) this.heads.set(instanceId, last.hash);
-  }
-
-  /** The chain hash of the state's last event, from an append's outcome (checked loads start from it). */
-  rememberHead(instanceId: string, hash: string): void {
-    this.heads.set(instanceId, hash);
-  }
-
-  remember(state: InstanceState): void {
+  /**
+   * Keep a state (and the chain hash of its last event, from an append's outcome or the log) for the
+   * next load. A state older than the one kept is ignored: a load that read the log before a commit
+   * must not put back what the commit replaced.
+   */
+  remember(state: InstanceState, head?: string): void {
+    const kept = this.cache.get(state.instanceId);
+    if (kept && kept.state.version > state.version) return;
     this.cache.delete(state.instanceId);
-    this.cache.set(state.instanceId, state);
+    this.cache.set(state.instanceId, head !== undefined ? { state, head } : { state });
     if (this.cache.size > this.maxCached) {
       const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) {
-        this.cache.delete(oldest);
-        this.heads.delete(oldest);
-      }
+      if (oldest !== undefined) this.cache.delete(oldest);
     }
   }
 
   forget(instanceId: string): void {
     this.cache.delete(instanceId);
-    this.heads.delete(instanceId);
   }
 
   /** The version of the last snapshot this loader saw or made for the instance (0: none). */

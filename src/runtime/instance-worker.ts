@@ -201,8 +201,7 @@ export async function commitAndReconcile(
     rt.loader.forget(state.instanceId);
     return 'conflict';
   }
-  rt.loader.remember(result.state);
-  rt.loader.rememberHead(result.state.instanceId, result.outcome.lastHash);
+  rt.loader.remember(result.state, result.outcome.lastHash);
   void rt.inline.afterAppend(result.state, result.inline ?? {}, result.outcome, rt.writers, rt.loader).catch(rt.telemetry.report('inline projections', state.instanceId));
   await reconciler.afterCommit(result.before, result.state, result.events);
   return result.state;

@@ -75,8 +75,7 @@ export class Starter {
       if (options.instanceId !== undefined) return instanceId;
       throw new WfeError('CONCURRENCY_CONFLICT', `instance ${instanceId} already exists`);
     }
-    rt.loader.remember(result.state);
-    rt.loader.rememberHead(instanceId, result.outcome.lastHash);
+    rt.loader.remember(result.state, result.outcome.lastHash);
     void rt.inline.afterAppend(result.state, result.inline ?? {}, result.outcome, rt.writers, rt.loader).catch(rt.telemetry.report('inline projections', instanceId));
     rt.telemetry.emit('workflow:started', { instanceId, definitionId, version: reg.definition.version });
     await this.reconciler.afterCommit(result.before, result.state, result.events);
