@@ -19,12 +19,6 @@ export function positionOfPair(a: bigint, b: bigint): LogPosition {
   return `${positionOf(a)}:${positionOf(b)}` as LogPosition;
 }
 
-/** The number behind a position made by `positionOf`; throws for any other text. */
-export function positionNumber(p: LogPosition): number {
-  if (!/^\d{20}$/.test(p)) throw new RangeError(`not a numeric log position: ${JSON.stringify(p)}`);
-  return Number(p);
-}
-
 /** The two numbers behind a position made by `positionOfPair`. */
 export function positionPair(p: LogPosition): [bigint, bigint] {
   const m = /^(\d{20}):(\d{20})$/.exec(p);

@@ -129,6 +129,11 @@ export class WorkflowHost {
   startWorkflow<T>(workflow: BuiltWorkflow<T>, options?: StartOptions<T>): Promise<InstanceId<T>>;
   startWorkflow(definitionId: string, options?: StartOptions): Promise<InstanceId>;
   startWorkflow(workflow: string | BuiltWorkflow<unknown>, options: StartOptions = {}): Promise<InstanceId> {
+    return this.startAny(workflow, options);
+  }
+
+  /** Start by id, or by built workflow (registered first when it is not yet). */
+  private startAny(workflow: string | BuiltWorkflow<unknown>, options: StartOptions): Promise<InstanceId> {
     if (typeof workflow === 'string') return this.r.starter.start(workflow, options);
     const { id, version } = workflow.definition;
     if (!this.registry.has(id, version)) this.registerWorkflow(workflow);
@@ -259,8 +264,7 @@ export class WorkflowHost {
   async runSync<T>(workflow: BuiltWorkflow<T>, options?: StartOptions<T> & { timeoutMs?: number }): Promise<TypedState<T>>;
   async runSync(definitionId: string, options?: StartOptions & { timeoutMs?: number }): Promise<TypedState>;
   async runSync(workflow: string | BuiltWorkflow<unknown>, options: StartOptions & { timeoutMs?: number } = {}): Promise<TypedState<unknown>> {
-    const id = typeof workflow === 'string' ? await this.startWorkflow(workflow, options) : await this.startWorkflow(workflow, options);
-    return this.waitForCompletion(id, options);
+    return this.waitForCompletion(await this.startAny(workflow, options), options);
   }
 
   /**
