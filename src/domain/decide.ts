@@ -1,5 +1,4 @@
 import { either as E } from 'fp-ts';
-import { createDraft, current, finishDraft, isDraft, type Draft } from 'immer';
 import type { Command, DecideContext, Execution } from './commands.js';
 import { isContainer, type ErrorBehavior, type StepDef, type WorkflowDefinition } from './definition.js';
 import { WfeError, type StepFailure } from './errors.js';
@@ -7,7 +6,8 @@ import type { ChainLink, ChainThen, NewPointer, WorkflowEvent } from './events.j
 import { apply } from './evolve.js';
 import { jsonEqual, type Json } from './json.js';
 import { normaliseJson, validateInstanceId } from './validate-args.js';
-import { activeIds, consumedKey, isTerminal, POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
+import { activeIds, consumedKey, isTerminal, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
+import { StateWriter, type WritableState } from './state-writer.js';
 
 /** The events a command produced, and the state they fold into (the same as `fold(state, events)`). */
 export interface Decision {
@@ -47,7 +47,7 @@ export interface BatchDecision extends Decision {
 
 /**
  * Decide several commands in turn (one pass's step results), as if by calling `decide` on each in
- * order and skipping the rejected ones, but in one draft: cost grows with what changes, not with
+ * order and skipping the rejected ones, but on one `StateWriter`: cost grows with what changes, not with
  * the number of commands times the size of the state.
  */
 export function decideAll(definition: WorkflowDefinition, state: InstanceState, commands: readonly Command[], ctx: DecideContext): BatchDecision {
@@ -87,9 +87,13 @@ const reject = (code: 'INVALID_COMMAND' | 'INVALID_STATE', message: string, deta
   throw new WfeError(code, message, details);
 };
 
-/** One decision: a draft of the state that every emitted event is applied to at once. */
+/**
+ * One decision: every emitted event is applied at once to one `StateWriter` (copy-on-write, no
+ * draft). Pointers read from it are the values at the time of reading: read again after an emit.
+ */
 class Session {
-  private readonly d: Draft<InstanceState>;
+  private readonly w: StateWriter;
+  private readonly d: WritableState;
   private readonly events: WorkflowEvent[] = [];
 
   constructor(
@@ -97,7 +101,8 @@ class Session {
     state: InstanceState,
     private readonly now: number,
   ) {
-    this.d = createDraft(state);
+    this.w = new StateWriter(state);
+    this.d = this.w.s;
   }
 
   get eventCount(): number {
@@ -105,21 +110,19 @@ class Session {
   }
 
   finish(): Decision {
-    return { events: this.events, state: finishDraft(this.d) as InstanceState };
+    return { events: this.events, state: this.w.finish() };
   }
 
-  /** Record an event, made at `at` (the decision's time unless given), and apply it to the draft. */
+  /** Record an event, made at `at` (the decision's time unless given), and apply it to the state being built. */
   private emit(e: EventInput, at = this.now): void {
-    // Events outlive the draft: anything read from it is copied out first.
-    const event = undraft({ ...e, v: 1, at }) as WorkflowEvent;
-    apply(this.d, event);
+    // What an event takes from the state (scopes, items, persistence data) is shared: neither is ever changed.
+    const event = { ...e, v: 1, at } as WorkflowEvent;
+    apply(this.w, event);
     this.events.push(event);
   }
 
   private ptr(id: number): ExecutionPointer {
-    const p = this.d.pointerChunks[Math.floor(id / POINTER_CHUNK)]?.[id % POINTER_CHUNK];
-    if (!p) return reject('INVALID_COMMAND', `instance ${this.d.instanceId} has no pointer ${id}`, { pointerId: id });
-    return p as ExecutionPointer;
+    return this.w.find(id) ?? reject('INVALID_COMMAND', `instance ${this.d.instanceId} has no pointer ${id}`, { pointerId: id });
   }
 
   private step(p: ExecutionPointer): StepDef {
@@ -268,7 +271,7 @@ class Session {
           id: id++,
           stepId: child,
           scope,
-          ...(hasItem ? { hasItem: true, item: it.hasItem ? (plain(it.item) ?? null) : (plain(container.item) ?? null) } : {}),
+          ...(hasItem ? { hasItem: true, item: it.hasItem ? (it.item ?? null) : (container.item ?? null) } : {}),
           ...(container.handler ? { handler: true } : {}),
         });
       }
@@ -313,7 +316,7 @@ class Session {
     const p = this.ptr(pointerId);
     const step = this.step(p);
     if (followOutcomes && step.ensure !== undefined) {
-      this.startChain(p, [{ stepId: step.ensure, scope: plain(p.scope) }], { kind: 'resume', pointerId }, 'ensure', []);
+      this.startChain(p, [{ stepId: step.ensure, scope: p.scope }], { kind: 'resume', pointerId }, 'ensure', []);
     } else if (followOutcomes) {
       this.follow(p, outcome, matched);
     }
@@ -331,9 +334,9 @@ class Session {
       pointers.push({
         id: id++,
         stepId: o.next,
-        scope: plain(p.scope),
+        scope: p.scope,
         predecessorId: p.id,
-        ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
+        ...(p.hasItem ? { hasItem: true, item: p.item ?? null } : {}),
         ...(p.handler ? { handler: true } : {}),
       });
     });
@@ -380,7 +383,7 @@ class Session {
         if (pd?.items && pd.index + 1 < pd.items.length) {
           // The collection was recorded once, when the loop started: from then on only the index.
           const index = pd.index + 1;
-          const item = plain(pd.items[index]) ?? null;
+          const item = pd.items[index] ?? null;
           this.emit({ type: 'BranchCompleted', pointerId: c.id, persistenceData: { index } });
           return this.branches(this.ptr(c.id), step, [{ item, hasItem: true }]);
         }
@@ -461,7 +464,6 @@ class Session {
    */
   private compensate(f: ExecutionPointer, fstep: StepDef): void {
     const links: ChainLink[] = [];
-    f = plain(f);
     const handlerIndex = f.scope.findIndex((id) => {
       const s = this.step(this.ptr(id));
       return s.kind === 'saga' || s.compensation !== undefined;
@@ -473,7 +475,7 @@ class Session {
       if (then.kind === 'fail') this.stopFlow();
       return this.checkBlock(f.scope[0]);
     }
-    const h = plain(this.ptr(f.scope[handlerIndex] as number));
+    const h = this.ptr(f.scope[handlerIndex] as number);
     const hstep = this.step(h);
     if (fstep.compensation !== undefined) links.push({ stepId: fstep.compensation, compensates: f.id, scope: h.scope });
     const failed = [f.id, ...f.scope.slice(0, handlerIndex + 1)];
@@ -578,11 +580,11 @@ class Session {
       pointers: [{
         id: this.nextId(),
         stepId: p.stepId,
-        scope: plain(p.scope),
+        scope: p.scope,
         retryCount,
         ...(delay !== undefined ? { sleepUntil: this.now + delay } : {}),
         ...(p.predecessorId !== undefined ? { predecessorId: p.predecessorId } : {}),
-        ...(p.hasItem ? { hasItem: true, item: plain(p.item) ?? null } : {}),
+        ...(p.hasItem ? { hasItem: true, item: p.item ?? null } : {}),
       }],
     });
   }
@@ -612,26 +614,10 @@ class Session {
   }
 }
 
-/** A copy of `v` in which every draft (at any depth) is replaced by its current plain value. */
-function undraft(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (isDraft(v)) return current(v as Draft<object>);
-  if (Array.isArray(v)) return v.map(undraft);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = undraft(x);
-  return out;
-}
-
-/** A plain copy of a value read from the draft, safe to put in an event. */
-function plain<T>(v: T): T {
-  return isDraft(v) ? (current(v as Draft<T>) as T) : v;
-}
-
 type StepCompletedPatches = Extract<Execution, { kind: 'completed' }>['patches'];
 
-function handlerLinks(step: StepDef, draftScope: readonly number[]): ChainLink[] {
+function handlerLinks(step: StepDef, scope: readonly number[]): ChainLink[] {
   const links: ChainLink[] = [];
-  const scope = plain(draftScope);
   if (step.onFailure !== undefined) links.push({ stepId: step.onFailure, scope });
   if (step.ensure !== undefined) links.push({ stepId: step.ensure, scope });
   return links;

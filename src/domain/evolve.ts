@@ -1,14 +1,12 @@
-import { createDraft, finishDraft, freeze, type Draft } from 'immer';
+import { freeze } from 'immer';
 import type { DataPatch, NewPointer, WorkflowEvent } from './events.js';
 import type { Json } from './json.js';
-import { activeIds, consumedKey, POINTER_CHUNK, type ExecutionPointer, type InstanceState, type PointerStatus } from './state.js';
+import { activeIds, consumedKey, type InstanceState, type PointerStatus } from './state.js';
+import { StateWriter, type WritablePointer } from './state-writer.js';
 
-type Mutable<T> = Draft<T>;
-type MState = Mutable<InstanceState>;
-type MPointer = Mutable<ExecutionPointer>;
-
-function emptyState(): MState {
-  return {
+/** The state before the first event. */
+export const EMPTY_STATE: InstanceState = freeze(
+  {
     instanceId: '',
     definitionId: '',
     definitionVersion: 0,
@@ -24,27 +22,22 @@ function emptyState(): MState {
     consumed: {},
     chains: {},
     nextChainId: 1,
-  };
-}
-
-/** The state before the first event. */
-export const EMPTY_STATE: InstanceState = freeze(emptyState() as InstanceState, true);
+  } satisfies InstanceState,
+  true,
+);
 
 /**
  * Fold events into state. Total over valid logs: any prefix of a valid log folds without throwing.
- * A whole batch folds inside one draft (one copy of what changes, however many events). Folding from
- * the empty state (a full replay) needs no draft at all: it builds plain objects and freezes them once.
+ * No immer draft: a `StateWriter` copies, once per batch, only what the events change (a pointer,
+ * its chunk, the records), and shares the rest with `state`, which is never written. Folding from
+ * the empty state (a full replay) copies nothing. Only the workflow data goes through an immer draft,
+ * when patches change it.
  */
 export function fold(state: InstanceState | undefined, events: readonly WorkflowEvent[]): InstanceState {
   if (events.length === 0) return state ?? EMPTY_STATE;
-  if (state === undefined || state.version === 0) {
-    const fresh = emptyState();
-    for (const e of events) apply(fresh, e);
-    return freeze(fresh, false) as InstanceState;
-  }
-  const draft = createDraft(state);
-  for (const e of events) apply(draft, e);
-  return finishDraft(draft) as InstanceState;
+  const w = new StateWriter(state ?? EMPTY_STATE);
+  for (const e of events) apply(w, e);
+  return w.finish();
 }
 
 /** One event. */
@@ -52,21 +45,14 @@ export function evolve(state: InstanceState, event: WorkflowEvent): InstanceStat
   return fold(state, [event]);
 }
 
-function ptr(d: MState, id: number): MPointer {
-  const p = d.pointerChunks[Math.floor(id / POINTER_CHUNK)]?.[id % POINTER_CHUNK];
-  if (!p) throw new RangeError(`event refers to pointer ${id}, which does not exist`);
-  return p;
-}
-
-function addPointer(d: MState, np: NewPointer): void {
-  const chunkIndex = Math.floor(np.id / POINTER_CHUNK);
-  while (d.pointerChunks.length <= chunkIndex) d.pointerChunks.push([]);
-  const p: MPointer = {
+function addPointer(w: StateWriter, np: NewPointer): void {
+  const p: WritablePointer = {
     id: np.id,
     stepId: np.stepId,
     status: np.sleepUntil !== undefined ? 'sleeping' : 'pending',
     active: true,
-    scope: [...np.scope],
+    // Shared with the event: neither is ever changed.
+    scope: np.scope,
     retryCount: np.retryCount ?? 0,
     attempt: 0,
     open: 0,
@@ -80,19 +66,20 @@ function addPointer(d: MState, np: NewPointer): void {
   if (np.compensates !== undefined) p.compensates = np.compensates;
   if (np.chainId !== undefined) p.chainId = np.chainId;
   if (np.handler) p.handler = true;
-  (d.pointerChunks[chunkIndex] as MPointer[])[np.id % POINTER_CHUNK] = p;
+  w.addPointer(p);
+  const d = w.s;
   d.pointerCount = Math.max(d.pointerCount, np.id + 1);
-  d.active[np.id] = true;
+  w.active()[np.id] = true;
   d.activeCount++;
-  for (const c of np.scope) ptr(d, c).open++;
+  for (const c of np.scope) w.pointer(c).open++;
   if (np.chainId !== undefined && np.chainIndex !== undefined) {
     const chain = d.chains[np.chainId];
-    if (chain) chain.index = np.chainIndex;
+    if (chain) w.chains()[np.chainId] = { ...chain, index: np.chainIndex };
   }
 }
 
-function endPointer(d: MState, id: number, status: PointerStatus, at: number): void {
-  const p = ptr(d, id);
+function endPointer(w: StateWriter, id: number, status: PointerStatus, at: number): void {
+  const p = w.pointer(id);
   if (!p.active) {
     p.status = status;
     return;
@@ -100,21 +87,22 @@ function endPointer(d: MState, id: number, status: PointerStatus, at: number): v
   p.active = false;
   p.status = status;
   p.endedAt = at;
-  p.endSeq = d.version;
+  p.endSeq = w.s.version;
   delete p.sleepUntil;
-  delete d.active[id];
-  d.activeCount--;
-  for (const c of p.scope) ptr(d, c).open--;
+  delete w.active()[id];
+  w.s.activeCount--;
+  for (const c of p.scope) w.pointer(c).open--;
 }
 
 /**
  * A container's persistence data is merged (shallowly) with what an event carries, so that a
  * sequential forEach records its collection once and then only the index.
  */
-function mergePersistence(c: MPointer, data: Json): void {
+function mergePersistence(c: WritablePointer, data: Json): void {
   const old = c.persistenceData;
   if (old && typeof old === 'object' && !Array.isArray(old) && data && typeof data === 'object' && !Array.isArray(data)) {
-    Object.assign(old, clone(data));
+    // A new object: the old one may be shared with an earlier state (or an event).
+    c.persistenceData = { ...old, ...clone(data) };
   } else c.persistenceData = clone(data);
 }
 
@@ -163,7 +151,8 @@ export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[
 }
 
 /** The one place where events change state. */
-export function apply(d: MState, e: WorkflowEvent): void {
+export function apply(w: StateWriter, e: WorkflowEvent): void {
+  const d = w.s;
   d.version++;
   d.updatedAt = e.at;
   switch (e.type) {
@@ -179,23 +168,23 @@ export function apply(d: MState, e: WorkflowEvent): void {
       d.status = 'runnable';
       return;
     case 'StepsActivated':
-      for (const np of e.pointers) addPointer(d, np);
+      for (const np of e.pointers) addPointer(w, np);
       return;
     case 'BranchesStarted': {
-      const c = ptr(d, e.pointerId);
+      const c = w.pointer(e.pointerId);
       c.status = 'waitingForChildren';
       if (e.persistenceData !== undefined) mergePersistence(c, e.persistenceData);
-      for (const np of e.pointers) addPointer(d, np);
+      for (const np of e.pointers) addPointer(w, np);
       return;
     }
     case 'BranchCompleted': {
-      const c = ptr(d, e.pointerId);
+      const c = w.pointer(e.pointerId);
       c.status = 'pending';
       if (e.persistenceData !== undefined) mergePersistence(c, e.persistenceData);
       return;
     }
     case 'StepStarted': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'running';
       p.attempt = e.attempt;
       p.startedAt ??= e.at;
@@ -203,45 +192,45 @@ export function apply(d: MState, e: WorkflowEvent): void {
       return;
     }
     case 'StepCompleted': {
-      const p = ptr(d, e.pointerId);
-      if (e.patches && e.patches.length > 0) applyDataPatches(d as { data: Json }, e.patches);
+      const p = w.pointer(e.pointerId);
+      if (e.patches && e.patches.length > 0) applyDataPatches(w.data(), e.patches);
       if (e.outcome !== undefined) p.outcome = clone(e.outcome);
       delete p.error;
-      endPointer(d, e.pointerId, 'complete', e.at);
+      endPointer(w, e.pointerId, 'complete', e.at);
       return;
     }
     case 'StepSkipped':
-      endPointer(d, e.pointerId, 'skipped', e.at);
+      endPointer(w, e.pointerId, 'skipped', e.at);
       return;
     case 'StepFailed': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'failed';
       p.attempt = e.attempt;
       p.error = e.error as never;
       return;
     }
     case 'StepRetryScheduled': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'sleeping';
       p.retryCount = e.retryCount;
       p.sleepUntil = e.dueAt;
       return;
     }
     case 'TimerScheduled': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'sleeping';
       p.sleepUntil = e.dueAt;
       if (e.persistenceData !== undefined) p.persistenceData = clone(e.persistenceData);
       return;
     }
     case 'TimerFired': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'pending';
       delete p.sleepUntil;
       return;
     }
     case 'EventAwaited': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'waitingForEvent';
       p.eventName = e.eventName;
       p.eventKey = e.eventKey;
@@ -254,33 +243,33 @@ export function apply(d: MState, e: WorkflowEvent): void {
       return;
     }
     case 'EventReceived': {
-      const p = ptr(d, e.pointerId);
+      const p = w.pointer(e.pointerId);
       p.status = 'pending';
       delete p.eventTimeoutAt;
       p.eventId = e.eventId;
       p.eventData = clone(e.eventData);
-      d.consumed[consumedKey(p.stepId, e.eventId)] = true;
+      w.consumed()[consumedKey(p.stepId, e.eventId)] = true;
       return;
     }
     case 'CompensationStarted':
-      for (const id of e.failed) endPointer(d, id, 'failed', e.at);
-      d.chains[e.chainId] = { id: e.chainId, links: clone(e.links as never), index: 0, then: clone(e.then as never), reason: e.reason };
+      for (const id of e.failed) endPointer(w, id, 'failed', e.at);
+      w.chains()[e.chainId] = { id: e.chainId, links: clone(e.links as never), index: 0, then: clone(e.then as never), reason: e.reason };
       d.nextChainId = Math.max(d.nextChainId, e.chainId + 1);
       if (e.reason === 'fail' || e.then.kind === 'fail') {
-        d.failing ??= (ptr(d, e.pointerId).error as never) ?? { type: 'Error', message: 'step failed' };
+        d.failing ??= (w.find(e.pointerId)?.error as never) ?? { type: 'Error', message: 'step failed' };
       }
       return;
     case 'CompensationCompleted':
-      delete d.chains[e.chainId];
+      delete w.chains()[e.chainId];
       return;
     case 'StepCompensated':
-      ptr(d, e.pointerId).status = 'compensated';
+      w.pointer(e.pointerId).status = 'compensated';
       return;
     case 'StepCancelled':
-      for (const id of e.pointerIds) endPointer(d, id, 'cancelled', e.at);
+      for (const id of e.pointerIds) endPointer(w, id, 'cancelled', e.at);
       return;
     case 'DataChanged':
-      applyDataPatches(d as { data: Json }, e.patches);
+      applyDataPatches(w.data(), e.patches);
       return;
     case 'WorkflowSuspended':
       d.status = 'suspended';
@@ -290,8 +279,8 @@ export function apply(d: MState, e: WorkflowEvent): void {
       d.status = 'runnable';
       delete d.suspendReason;
       for (const id of activeIds(d)) {
-        const p = ptr(d, id);
-        if (p.status === 'failed') {
+        if (w.find(id)?.status === 'failed') {
+          const p = w.pointer(id);
           p.status = 'pending';
           p.retryCount = 0;
           delete p.sleepUntil;
@@ -299,11 +288,11 @@ export function apply(d: MState, e: WorkflowEvent): void {
       }
       return;
     case 'WorkflowTerminated':
-      return endWorkflow(d, 'terminated', e.at);
+      return endWorkflow(w, 'terminated', e.at);
     case 'WorkflowCompleted':
-      return endWorkflow(d, 'complete', e.at);
+      return endWorkflow(w, 'complete', e.at);
     case 'WorkflowFailed':
-      endWorkflow(d, 'failed', e.at);
+      endWorkflow(w, 'failed', e.at);
       if (e.error) d.failing = e.error as never;
       return;
     case 'ForkedFrom':
@@ -317,9 +306,10 @@ export function apply(d: MState, e: WorkflowEvent): void {
 }
 
 /** A terminal event: every active pointer ends cancelled, no chain goes on. */
-function endWorkflow(d: MState, status: 'terminated' | 'complete' | 'failed', at: number): void {
-  for (const id of activeIds(d)) endPointer(d, id, 'cancelled', at);
-  d.chains = {};
+function endWorkflow(w: StateWriter, status: 'terminated' | 'complete' | 'failed', at: number): void {
+  const d = w.s;
+  for (const id of activeIds(d)) endPointer(w, id, 'cancelled', at);
+  if (Object.keys(d.chains).length > 0) w.clearChains();
   d.status = status;
   d.completedAt = at;
 }

@@ -65,6 +65,17 @@ export interface HandlerChain {
 /** Pointers live in fixed-size chunks so that changing one copies one chunk, not all of them. */
 export const POINTER_CHUNK = 128;
 
+/**
+ * The state of one instance: what its events fold into. Immutable, and guaranteed so in two ways:
+ * - every object `fold` / `decide` create for a state (the state, its chunk list, chunks, pointers,
+ *   and the `active`, `consumed` and `chains` records) is shallowly `Object.freeze`d before it is
+ *   handed out, so a write to it throws (modules are strict); the workflow data is frozen by immer
+ *   where a patch changed it (live path);
+ * - the domain never writes an object it did not create in the same fold (copy-on-write, see
+ *   `StateWriter`): values events carry (data, outcomes, items, event data) are copied in, and values
+ *   a state shares with an event (pointer scopes) or an earlier state are never changed by anyone.
+ * A state loaded from a snapshot (plain JSON, not frozen) is therefore safe too: it is only read.
+ */
 export interface InstanceState {
   readonly instanceId: string;
   readonly definitionId: string;

@@ -1,0 +1,159 @@
+import { createDraft, finishDraft, isDraft, type Draft } from 'immer';
+import type { Json } from './json.js';
+import { POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
+
+/** The writable view of a state inside a `StateWriter`. */
+export type WritableState = { -readonly [K in keyof InstanceState]: InstanceState[K] } & {
+  pointerChunks: ExecutionPointer[][];
+  active: { [id: number]: true };
+  consumed: { [key: string]: true };
+  chains: { [id: number]: HandlerChain };
+};
+export type WritablePointer = { -readonly [K in keyof ExecutionPointer]: ExecutionPointer[K] };
+
+/** A module constant (an imported binding can cost a getter call per use under some loaders). */
+const CHUNK: number = POINTER_CHUNK;
+
+const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
+
+/**
+ * Builds the next state from a base state by hand-written copy-on-write: the top object is copied
+ * once, and a pointer, its chunk, the chunk list, `active`, `consumed` or `chains` are copied the
+ * first time a batch changes them, then changed in place; everything else is shared with the base.
+ * The base and everything reachable from it are never written. The workflow data alone goes through
+ * an immer draft (created when the first patch comes), for structural sharing of user data.
+ *
+ * `finish` shallowly freezes every object the writer created (state, chunk list, chunks, pointers,
+ * records): a state handed out cannot be changed by mistake, and the next batch copies what it changes.
+ * A writer started from the empty state (a full replay) owns everything it builds and copies nothing.
+ */
+export class StateWriter {
+  /** The state being built: the writer's own copy of the base's top object. */
+  readonly s: WritableState;
+  /** Built from the empty state: every object reachable from `s` is the writer's own. */
+  private readonly fresh: boolean;
+  private chunksOwned: boolean;
+  private readonly ownedChunks = new Set<number>();
+  private readonly ownedPointers = new Set<number>();
+  private activeOwned: boolean;
+  private consumedOwned: boolean;
+  private chainsOwned: boolean;
+  private dataWritable: boolean;
+
+  constructor(base: InstanceState) {
+    this.fresh = base.version === 0;
+    if (this.fresh) {
+      this.s = { ...base, pointerChunks: [], active: {}, consumed: {}, chains: {} } as WritableState;
+    } else {
+      this.s = { ...base } as WritableState;
+    }
+    this.chunksOwned = this.activeOwned = this.consumedOwned = this.chainsOwned = this.dataWritable = this.fresh;
+  }
+
+  /** A pointer as it is now (read only), or undefined. */
+  find(id: number): ExecutionPointer | undefined {
+    return this.s.pointerChunks[Math.floor(id / CHUNK)]?.[id % CHUNK];
+  }
+
+  /** A pointer to change: the writer's own copy. */
+  pointer(id: number): WritablePointer {
+    const ci = Math.floor(id / CHUNK);
+    const p = this.s.pointerChunks[ci]?.[id % CHUNK];
+    if (!p) throw new RangeError(`event refers to pointer ${id}, which does not exist`);
+    if (this.fresh || this.ownedPointers.has(id)) return p;
+    const copy = { ...p };
+    this.chunk(ci)[id % CHUNK] = copy;
+    this.ownedPointers.add(id);
+    return copy;
+  }
+
+  /** Put a new pointer in place. */
+  addPointer(p: WritablePointer): void {
+    const ci = Math.floor(p.id / CHUNK);
+    if (!this.chunksOwned) {
+      this.s.pointerChunks = [...this.s.pointerChunks];
+      this.chunksOwned = true;
+    }
+    while (this.s.pointerChunks.length <= ci) {
+      this.ownedChunks.add(this.s.pointerChunks.length);
+      this.s.pointerChunks.push([]);
+    }
+    this.chunk(ci)[p.id % CHUNK] = p;
+    if (!this.fresh) this.ownedPointers.add(p.id);
+  }
+
+  private chunk(ci: number): ExecutionPointer[] {
+    if (!this.chunksOwned) {
+      this.s.pointerChunks = [...this.s.pointerChunks];
+      this.chunksOwned = true;
+    }
+    const chunk = this.s.pointerChunks[ci] as ExecutionPointer[];
+    if (this.fresh || this.ownedChunks.has(ci)) return chunk;
+    const copy = [...chunk];
+    this.s.pointerChunks[ci] = copy;
+    this.ownedChunks.add(ci);
+    return copy;
+  }
+
+  /** `active`, to change. */
+  active(): { [id: number]: true } {
+    if (!this.activeOwned) {
+      this.s.active = { ...this.s.active };
+      this.activeOwned = true;
+    }
+    return this.s.active;
+  }
+
+  /** `consumed`, to change. */
+  consumed(): { [key: string]: true } {
+    if (!this.consumedOwned) {
+      this.s.consumed = { ...this.s.consumed };
+      this.consumedOwned = true;
+    }
+    return this.s.consumed;
+  }
+
+  /** `chains`, to change (the chain objects themselves are replaced, never changed). */
+  chains(): { [id: number]: HandlerChain } {
+    if (!this.chainsOwned) {
+      this.s.chains = { ...this.s.chains };
+      this.chainsOwned = true;
+    }
+    return this.s.chains;
+  }
+
+  /** No chains any more. */
+  clearChains(): void {
+    this.s.chains = {};
+    this.chainsOwned = true;
+  }
+
+  /** A holder of the data that patches may change in place (an immer draft of shared data). */
+  data(): { data: Json } {
+    if (!this.dataWritable) {
+      if (isObject(this.s.data)) this.s.data = createDraft(this.s.data) as Json;
+      this.dataWritable = true;
+    }
+    return this.s as { data: Json };
+  }
+
+  /** The new state, with everything the writer made frozen (shallowly; data by immer). */
+  finish(): InstanceState {
+    const s = this.s;
+    if (isDraft(s.data)) s.data = finishDraft(s.data as Draft<object>) as Json;
+    if (this.fresh) {
+      for (const chunk of s.pointerChunks) {
+        for (const p of chunk) Object.freeze(p);
+        Object.freeze(chunk);
+      }
+    } else {
+      for (const id of this.ownedPointers) Object.freeze(this.find(id));
+      for (const ci of this.ownedChunks) Object.freeze(s.pointerChunks[ci]);
+    }
+    if (this.chunksOwned) Object.freeze(s.pointerChunks);
+    if (this.activeOwned) Object.freeze(s.active);
+    if (this.consumedOwned) Object.freeze(s.consumed);
+    if (this.chainsOwned) Object.freeze(s.chains);
+    return Object.freeze(s);
+  }
+}
