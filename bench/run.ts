@@ -4,12 +4,16 @@
  * its baseline and ratio, also written to bench/results/latest.json.
  *
  *   npm run bench                  all
- *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, projections, audit, yaml, ui, postgres-append)
+ *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, projections, audit, yaml, ui, postgres-append, peers)
+ *
+ * `peers` (bench/peers/run.ts: wfe against workflow-es and DBOS) is not part of the default run: it
+ * needs its own install (bench/peers/node_modules, made with `npm ci --prefix bench/peers` when
+ * missing) and takes a while; name it to run it.
  *
  * Environment: WFE_BENCH_REPEATS (3), WFE_BENCH_FOLD_EVENTS (1,000,000), WFE_BENCH_WORKFLOWS (5,000),
  * WFE_BENCH_SQLITE_CAP_S (45), WFE_BENCH_LOOP_CAP_S (12), WFE_BENCH_LATENCY_RUNS (50),
- * WFE_BENCH_PG_URL (an existing PostgreSQL for postgres-append), WFE_BENCH_SECONDS (postgres-append, 2 here),
- * RUNS (yaml, 10 here).
+ * WFE_BENCH_PG_URL (an existing PostgreSQL for postgres-append and peers), WFE_BENCH_SECONDS (postgres-append, 2 here),
+ * RUNS (yaml, 10 here), WFE_BENCH_PEER_ROUNDS (5), WFE_BENCH_PEER_N (5,000), WFE_BENCH_PEER_RUNS (50).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,8 @@ interface Bench {
   readonly figures: boolean;
   /** A reason not to run it here, if any. */
   readonly skip?: () => string | undefined;
+  /** Only when named on the command line. */
+  readonly onlyWhenNamed?: boolean;
   readonly env?: Record<string, string>;
 }
 
@@ -55,6 +61,8 @@ const BENCHES: Bench[] = [
         ? undefined
         : 'needs a PostgreSQL server: set WFE_BENCH_PG_URL, or install PostgreSQL (initdb/postgres on the PATH or WFE_PG_BIN) for it to start its own',
   },
+  // Rounds x engines x 2 figures, each a child process: 5 rounds at N=5,000 take several minutes.
+  { name: 'peers', file: 'peers/run.ts', timeoutS: 3600, figures: true, onlyWhenNamed: true },
 ];
 
 interface Outcome {
@@ -144,7 +152,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
-  const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+  const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES.filter((b) => !b.onlyWhenNamed);
   const rev = revision();
   console.log(`wfe benchmarks at ${rev}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load avg ${loadavg()[0]!.toFixed(1)}, temp files in ${tmpdir()}`);
   const t0 = clock();

@@ -1,6 +1,7 @@
-/** Hosts for the benchmarks, on memory or on a durable SQLite file, with a completion counter. */
+/** Hosts for the benchmarks, on memory, on a durable SQLite file or on PostgreSQL, with a completion counter. */
 import { join } from 'node:path';
 import { createMemoryPersistence } from '../../src/adapters/memory/index.js';
+import { createPostgresPersistence } from '../../src/adapters/postgres/index.js';
 import { createSqlitePersistence } from '../../src/adapters/sqlite/index.js';
 import type { BuiltWorkflow } from '../../src/domain/builder.js';
 import type { WorkflowEvent } from '../../src/domain/events.js';
@@ -9,7 +10,8 @@ import { WorkflowHost } from '../../src/runtime/host.js';
 import type { HostOptions } from '../../src/runtime/host-options.js';
 import { removeTempDir, tempDir } from './temp.js';
 
-export type Store = 'memory' | 'sqlite';
+/** Where the host keeps its state; `postgres` needs `where.postgresUrl`. */
+export type Store = 'memory' | 'sqlite' | 'postgres';
 
 export interface BenchHost {
   readonly host: WorkflowHost;
@@ -22,11 +24,20 @@ export interface BenchHost {
   close(): Promise<void>;
 }
 
-export async function benchHost(store: Store, workflows: readonly BuiltWorkflow[], options: HostOptions = {}): Promise<BenchHost> {
+/**
+ * A started host on `store` with `workflows` registered. SQLite: a new file in a temporary folder,
+ * synchronous=FULL. PostgreSQL: the database `where.postgresUrl` names (schema `wfe`, created if
+ * missing), the adapter's default pool.
+ */
+export async function benchHost(store: Store, workflows: readonly BuiltWorkflow[], options: HostOptions = {}, where: { postgresUrl?: string } = {}): Promise<BenchHost> {
   const dir = store === 'sqlite' ? tempDir('host') : undefined;
-  const persistence = dir
-    ? createSqlitePersistence({ path: join(dir, 'wfe.db'), synchronous: 'full' })
-    : createMemoryPersistence();
+  let persistence: Persistence;
+  if (store === 'postgres') {
+    if (!where.postgresUrl) throw new Error('benchHost: the postgres store needs where.postgresUrl');
+    persistence = await createPostgresPersistence({ connectionString: where.postgresUrl });
+  } else {
+    persistence = dir ? createSqlitePersistence({ path: join(dir, 'wfe.db'), synchronous: 'full' }) : createMemoryPersistence();
+  }
   const host = new WorkflowHost({ persistence, ...options });
   for (const wf of workflows) host.registerWorkflow(wf);
   let done = 0;
