@@ -17,7 +17,7 @@ export const EMPTY_STATE: InstanceState = freeze(
     version: 0,
     pointerChunks: [],
     pointerCount: 0,
-    active: {},
+    activeInChunk: [],
     activeCount: 0,
     consumed: {},
     chains: {},
@@ -69,8 +69,7 @@ function addPointer(w: StateWriter, np: NewPointer): void {
   w.addPointer(p);
   const d = w.s;
   d.pointerCount = Math.max(d.pointerCount, np.id + 1);
-  w.active()[np.id] = true;
-  d.activeCount++;
+  w.countActive(np.id, 1);
   for (const c of np.scope) w.pointer(c).open++;
   if (np.chainId !== undefined && np.chainIndex !== undefined) {
     const chain = d.chains[np.chainId];
@@ -89,8 +88,7 @@ function endPointer(w: StateWriter, id: number, status: PointerStatus, at: numbe
   p.endedAt = at;
   p.endSeq = w.s.version;
   delete p.sleepUntil;
-  delete w.active()[id];
-  w.s.activeCount--;
+  w.countActive(id, -1);
   for (const c of p.scope) w.pointer(c).open--;
 }
 

@@ -5,7 +5,7 @@ import { POINTER_CHUNK, type ExecutionPointer, type HandlerChain, type InstanceS
 /** The writable view of a state inside a `StateWriter`. */
 export type WritableState = { -readonly [K in keyof InstanceState]: InstanceState[K] } & {
   pointerChunks: ExecutionPointer[][];
-  active: { [id: number]: true };
+  activeInChunk: number[];
   consumed: { [key: string]: true };
   chains: { [id: number]: HandlerChain };
 };
@@ -18,7 +18,7 @@ const isObject = (v: unknown): v is object => v !== null && typeof v === 'object
 
 /**
  * Builds the next state from a base state by hand-written copy-on-write: the top object is copied
- * once, and a pointer, its chunk, the chunk list, `active`, `consumed` or `chains` are copied the
+ * once, and a pointer, its chunk, the chunk list, `activeInChunk`, `consumed` or `chains` are copied the
  * first time a batch changes them, then changed in place; everything else is shared with the base.
  * The base and everything reachable from it are never written. The workflow data alone goes through
  * an immer draft (created when the first patch comes), for structural sharing of user data.
@@ -43,7 +43,7 @@ export class StateWriter {
   constructor(base: InstanceState) {
     this.fresh = base.version === 0;
     if (this.fresh) {
-      this.s = { ...base, pointerChunks: [], active: {}, consumed: {}, chains: {} } as WritableState;
+      this.s = { ...base, pointerChunks: [], activeInChunk: [], consumed: {}, chains: {} } as WritableState;
     } else {
       this.s = { ...base } as WritableState;
     }
@@ -95,13 +95,17 @@ export class StateWriter {
     return copy;
   }
 
-  /** `active`, to change. */
-  active(): { [id: number]: true } {
+  /** Count pointer `id` as active (+1) or not any more (-1) in its chunk's count. */
+  countActive(id: number, delta: 1 | -1): void {
     if (!this.activeOwned) {
-      this.s.active = { ...this.s.active };
+      this.s.activeInChunk = [...this.s.activeInChunk];
       this.activeOwned = true;
     }
-    return this.s.active;
+    const counts = this.s.activeInChunk;
+    const ci = Math.floor(id / CHUNK);
+    while (counts.length <= ci) counts.push(0);
+    counts[ci] = (counts[ci] as number) + delta;
+    this.s.activeCount += delta;
   }
 
   /** `consumed`, to change. */
@@ -151,7 +155,7 @@ export class StateWriter {
       for (const ci of this.ownedChunks) Object.freeze(s.pointerChunks[ci]);
     }
     if (this.chunksOwned) Object.freeze(s.pointerChunks);
-    if (this.activeOwned) Object.freeze(s.active);
+    if (this.activeOwned) Object.freeze(s.activeInChunk);
     if (this.consumedOwned) Object.freeze(s.consumed);
     if (this.chainsOwned) Object.freeze(s.chains);
     return Object.freeze(s);

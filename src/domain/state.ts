@@ -68,7 +68,7 @@ export const POINTER_CHUNK = 128;
 /**
  * The state of one instance: what its events fold into. Immutable, and guaranteed so in two ways:
  * - every object `fold` / `decide` create for a state (the state, its chunk list, chunks, pointers,
- *   and the `active`, `consumed` and `chains` records) is shallowly `Object.freeze`d before it is
+ *   `activeInChunk`, and the `consumed` and `chains` records) is shallowly `Object.freeze`d before it is
  *   handed out, so a write to it throws (modules are strict); the workflow data is frozen by immer
  *   where a patch changed it (live path);
  * - the domain never writes an object it did not create in the same fold (copy-on-write, see
@@ -94,10 +94,11 @@ export interface InstanceState {
   readonly pointerChunks: readonly (readonly ExecutionPointer[])[];
   readonly pointerCount: number;
   /**
-   * Active pointers by id. A record, not an array: ending one is O(1) even inside an immer draft,
-   * and integer keys iterate in ascending order, which is creation order.
+   * How many active pointers each chunk of `pointerChunks` holds (same length). Ending or adding a
+   * pointer copies this short list (one number per 128 pointers), not a set of every active id, and
+   * `activeIds` scans only the chunks that hold active pointers.
    */
-  readonly active: { readonly [id: number]: true };
+  readonly activeInChunk: readonly number[];
   readonly activeCount: number;
   /**
    * External events consumed, keyed `stepId:eventId`: one step never receives the same event twice
@@ -129,12 +130,19 @@ export function* allPointers(state: InstanceState): Generator<ExecutionPointer> 
 }
 
 /** Ids of the active pointers, in creation order. */
-export function activeIds(state: Pick<InstanceState, 'active'>): number[] {
-  return Object.keys(state.active).map(Number);
+export function activeIds(state: Pick<InstanceState, 'pointerChunks' | 'activeInChunk'>): number[] {
+  return activePointers(state).map((p) => p.id);
 }
 
-export function activePointers(state: InstanceState): ExecutionPointer[] {
-  return activeIds(state).map((id) => pointerAt(state, id));
+/** The active pointers, in creation order. Cost: the active pointers' chunks, not every pointer. */
+export function activePointers(state: Pick<InstanceState, 'pointerChunks' | 'activeInChunk'>): ExecutionPointer[] {
+  const out: ExecutionPointer[] = [];
+  const counts = state.activeInChunk;
+  for (let ci = 0; ci < counts.length; ci++) {
+    if (counts[ci] === 0) continue;
+    for (const p of state.pointerChunks[ci] ?? []) if (p?.active) out.push(p);
+  }
+  return out;
 }
 
 export function isTerminal(status: WorkflowStatus): boolean {

@@ -3,7 +3,7 @@ import type { InstanceState } from '../domain/state.js';
 import type { Snapshot } from '../ports/snapshot-store.js';
 
 /** Bumped whenever the state's shape changes: snapshots of another schema are ignored (the log is folded instead). */
-export const SNAPSHOT_SCHEMA = 3;
+export const SNAPSHOT_SCHEMA = 4;
 
 /** A snapshot of `state`, covering the event whose chain hash is `hash` (the event at `state.version`). */
 export function snapshotOf(state: InstanceState, hash: string): Snapshot {
