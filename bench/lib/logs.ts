@@ -3,6 +3,7 @@
  * `compareWithEngine`), generated without running the engine so that large logs cost nothing to
  * make. A log is a list of commits: the events the host appends together.
  */
+import type { Command, Execution } from '../../src/domain/commands.js';
 import type { NewPointer, WorkflowEvent } from '../../src/domain/events.js';
 import type { Json } from '../../src/domain/json.js';
 
@@ -79,7 +80,12 @@ export function copyOf(commits: Commits, instanceId: string): Commits {
 
 /** Event content without times and ids, to compare a generated log with one the engine wrote. */
 function shape(commits: readonly (readonly WorkflowEvent[])[]): string {
-  return JSON.stringify(commits, (k, v: unknown) => (k === 'at' || k === 'instanceId' ? undefined : v));
+  return JSON.stringify(commits, (k, v: unknown) => {
+    if (k === 'at' || k === 'instanceId') return undefined;
+    // Key order is not content.
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
 }
 
 /** Where a generated log differs from the engine's (by commit), or undefined when they agree. */
@@ -90,4 +96,40 @@ export function compareWithEngine(generated: Commits, engine: readonly (readonly
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
   return `differs at char ${i}: generated …${a.slice(Math.max(0, i - 80), i + 80)}… engine …${b.slice(Math.max(0, i - 80), i + 80)}…`;
+}
+
+/** The commands a host decides, commit by commit, to write a log: what `decideAll` gets on the live path. */
+export type CommandCommits = Command[][];
+
+const execute = (pointerId: number, attempt: number, at: number, execution: Execution): Command => ({ type: 'Execute', pointerId, attempt, startedAt: at, execution });
+const completed: Execution = { kind: 'completed' };
+
+/** The commands that write `threeStepLog` (same commits). */
+export function threeStepCommands(instanceId: string, order = 1, at = T0): CommandCommits {
+  return [[{ type: 'Start', instanceId, data: { order } }], [execute(0, 1, at + 1, completed)], [execute(1, 1, at + 2, completed)], [execute(2, 1, at + 3, completed)]];
+}
+
+/** The commands that write `forEachLog` (same commits). */
+export function forEachCommands(instanceId: string, n: number, at = T0): CommandCommits {
+  const items = Array.from({ length: n }, (_, i) => i);
+  return [
+    [{ type: 'Start', instanceId, data: { items, i: 0, n } }],
+    [execute(0, 1, at + 1, completed)],
+    [execute(1, 1, at + 2, { kind: 'collection', items, sequential: false })],
+    items.map((_, i) => execute(2 + i, 1, at + 3, completed)),
+    [execute(2 + n, 1, at + 4, completed)],
+  ];
+}
+
+/** The commands that write `whileLog` (same commits). */
+export function whileCommands(instanceId: string, n: number, at = T0): CommandCommits {
+  const commits: CommandCommits = [[{ type: 'Start', instanceId, data: { items: [], i: 0, n } }], [execute(0, 1, at, completed)]];
+  for (let k = 0; k < n; k++) {
+    const t = at + 1 + k;
+    commits.push([execute(1, k + 1, t, { kind: 'condition', value: true })]);
+    commits.push([execute(2 + k, 1, t, { kind: 'completed', patches: [{ op: 'replace', path: ['i'], value: k + 1 }] })]);
+  }
+  const t = at + 1 + n;
+  commits.push([execute(1, n + 1, t, { kind: 'condition', value: false })], [execute(2 + n, 1, t, completed)]);
+  return commits;
 }
