@@ -23,7 +23,7 @@ export interface Engine {
   /** Workflows completed since the engine opened. */
   readonly completions: Completions;
   /** SQLite commits made by this process since the last reset (wfe on SQLite). */
-  readonly commits?: { total(): number; reset(): void };
+  readonly commits?: { total(): number; reset(): void; byCause(): [string, number][] };
   /** V8 heap bytes held per started, not yet completed, workflow, with `n` of them (and a note on how). */
   inFlightBytes?(n: number): Promise<{ bytes: number; note: string }>;
   close(): Promise<void>;
@@ -50,6 +50,8 @@ export interface BurstResult {
   readonly perSecond: number;
   readonly cpuUsPerWorkflow: number;
   readonly commitsPerWorkflow?: number;
+  /** Commits per workflow by cause, e.g. "transaction (BEGIN ... COMMIT) 6.00; autocommit UPDATE queue 2.00". */
+  readonly commitCauses?: string;
   readonly heapBytesPerInFlight?: number;
   readonly heapNote?: string;
 }
@@ -61,6 +63,7 @@ export interface LoneResult {
   readonly p99Ms: number;
   readonly minMs: number;
   readonly commitsPerWorkflow?: number;
+  readonly commitCauses?: string;
   /** Committed transactions per workflow, idle activity subtracted. */
   readonly xactsPerWorkflow?: number;
   /** The same before subtracting, and the idle rate subtracted (transactions/s). */
@@ -109,6 +112,9 @@ export class Completions {
 const CAP_MS = 300_000;
 const BURST_WARMUP = 20;
 
+const causes = (engine: Engine, workflows: number): { commitCauses?: string } =>
+  engine.commits ? { commitCauses: engine.commits.byCause().map(([k, v]) => `${k} ${(v / workflows).toFixed(2)}`).join('; ') } : {};
+
 async function burst(engine: Engine, cfg: ChildConfig): Promise<BurstResult> {
   await Promise.all(Array.from({ length: BURST_WARMUP }, (_, i) => engine.start(-1 - i)));
   if (!(await engine.completions.reach(BURST_WARMUP, 60_000))) throw new Error('the warm-up workflows did not complete within 60 s');
@@ -125,6 +131,7 @@ async function burst(engine: Engine, cfg: ChildConfig): Promise<BurstResult> {
   const completed = engine.completions.count() - BURST_WARMUP;
   if (completed < cfg.n) throw new Error(`only ${completed} of ${cfg.n} workflows completed within ${CAP_MS / 1000} s`);
   const commits = engine.commits?.total();
+  const commitCauses = causes(engine, completed);
   const heap = engine.inFlightBytes ? await engine.inFlightBytes(cfg.n) : undefined;
   return {
     figure: 'burst',
@@ -135,6 +142,7 @@ async function burst(engine: Engine, cfg: ChildConfig): Promise<BurstResult> {
     perSecond: completed / (totalMs / 1000),
     cpuUsPerWorkflow: (cpu.user + cpu.system) / completed,
     ...(commits !== undefined ? { commitsPerWorkflow: commits / completed } : {}),
+    ...commitCauses,
     ...(heap ? { heapBytesPerInFlight: heap.bytes, heapNote: heap.note } : {}),
   };
 }
@@ -157,6 +165,7 @@ async function lone(engine: Engine, cfg: ChildConfig): Promise<LoneResult> {
     const ms: number[] = [];
     for (let i = 0; i < cfg.runs; i++) ms.push(await one(i));
     const commits = engine.commits?.total();
+    const commitCauses = causes(engine, cfg.runs);
     const c = await xacts?.settled();
     let pgFigures = {};
     if (a && b && c) {
@@ -175,6 +184,7 @@ async function lone(engine: Engine, cfg: ChildConfig): Promise<LoneResult> {
       p99Ms: percentile(ms, 99),
       minMs: Math.min(...ms),
       ...(commits !== undefined ? { commitsPerWorkflow: commits / cfg.runs } : {}),
+      ...commitCauses,
       ...pgFigures,
     };
   } finally {

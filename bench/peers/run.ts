@@ -123,6 +123,8 @@ interface Round {
   readonly rawPostgres?: RawPostgres;
   readonly burst: Partial<Record<EngineId, BurstResult>>;
   readonly lone: Partial<Record<EngineId, LoneResult>>;
+  /** Children that failed (the run goes on without their figure). */
+  readonly failures: string[];
 }
 
 interface Stat {
@@ -186,25 +188,36 @@ async function main(report: Report): Promise<void> {
       const rawSqlite = { commitsPerSecond: sqliteRaw.commitsPerSecond, commitLatencyMedianMs: sqliteRaw.commitLatencyMedianMs };
       const rawPostgres = adminUrl ? await withDatabase('raw', (c) => measureRawPostgres(c!.url, { seconds: 1 })) : undefined;
       console.log(`  raw SQLite: ${fmt(rawSqlite.commitsPerSecond)} commits/s, ${rawSqlite.commitLatencyMedianMs.toFixed(3)} ms` + (rawPostgres ? `; raw PostgreSQL: ${fmt(rawPostgres.commitsPerSecond)} commits/s, ${rawPostgres.commitLatencyMedianMs.toFixed(3)} ms` : ''));
-      const round: Round = { round: r, loadAvg, order: order.map((e) => e.id), rawSqlite, ...(rawPostgres ? { rawPostgres } : {}), burst: {}, lone: {} };
+      const round: Round = { round: r, loadAvg, order: order.map((e) => e.id), rawSqlite, ...(rawPostgres ? { rawPostgres } : {}), burst: {}, lone: {}, failures: [] };
+      /** One child's result, or undefined (and a failure recorded) when it failed: one engine's failure does not end the run. */
+      const measure = async (e: EngineSpec, figure: ChildConfig['figure']): Promise<ChildResult | undefined> => {
+        try {
+          return await withDatabase(`${e.id}_${figure}`, (c) => runChild(e, { figure, n: N, runs: RUNS, warmup: WARMUP, ...(e.postgres && c ? { pg: c } : {}) }));
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          round.failures.push(message);
+          console.log(`  FAILED ${message}`);
+          return undefined;
+        }
+      };
       for (const e of order) {
-        const res = await withDatabase(`${e.id}_burst`, (c) => runChild(e, { figure: 'burst', n: N, runs: RUNS, warmup: WARMUP, ...(e.postgres && c ? { pg: c } : {}) }));
-        if (res.figure !== 'burst') throw new Error('expected a burst result');
+        const res = await measure(e, 'burst');
+        if (res?.figure !== 'burst') continue;
         round.burst[e.id] = res;
         const extra = [
           `cpu ${fmt(res.cpuUsPerWorkflow)} µs/wf`,
-          res.commitsPerWorkflow !== undefined ? `${res.commitsPerWorkflow.toFixed(2)} commits/wf` : '',
+          res.commitsPerWorkflow !== undefined ? `${res.commitsPerWorkflow.toFixed(2)} commits/wf: ${res.commitCauses}` : '',
           res.heapBytesPerInFlight !== undefined ? `heap ${fmt(res.heapBytesPerInFlight)} B per in-flight wf` : '',
         ].filter(Boolean);
         console.log(`  burst ${e.label}: ${fmt(res.perSecond)} workflows/s (${(res.totalMs / 1000).toFixed(2)} s; ${extra.join(', ')})`);
       }
       for (const e of order) {
-        const res = await withDatabase(`${e.id}_lone`, (c) => runChild(e, { figure: 'lone', n: N, runs: RUNS, warmup: WARMUP, ...(e.postgres && c ? { pg: c } : {}) }));
-        if (res.figure !== 'lone') throw new Error('expected a lone result');
+        const res = await measure(e, 'lone');
+        if (res?.figure !== 'lone') continue;
         round.lone[e.id] = res;
         const extra = [
           `p99 ${res.p99Ms.toFixed(2)} ms`,
-          res.commitsPerWorkflow !== undefined ? `${res.commitsPerWorkflow.toFixed(2)} commits/wf` : '',
+          res.commitsPerWorkflow !== undefined ? `${res.commitsPerWorkflow.toFixed(2)} commits/wf: ${res.commitCauses}` : '',
           res.xactsPerWorkflow !== undefined ? `${res.xactsPerWorkflow.toFixed(2)} transactions/wf (${res.xactsPerWorkflowRaw!.toFixed(2)} before subtracting ${res.idleXactsPerSecond!.toFixed(1)}/s idle)` : '',
         ].filter(Boolean);
         console.log(`  lone ${e.label}: median ${res.medianMs.toFixed(2)} ms (${extra.join(', ')})`);
@@ -247,7 +260,7 @@ async function main(report: Report): Promise<void> {
     const spread = (s: Stat) => `min ${fmt(s.min)}, median ${fmt(s.median)}, max ${fmt(s.max)} over ${s.samples.length} round(s); load avg ${rounds.map((r) => r.loadAvg.toFixed(1)).join('/')}`;
     const ratio = (name: string, a: Stat | undefined, aUnit: string, b: Stat | undefined, bName: string, bUnit: string, target: string, met: (x: number) => boolean) => {
       if (!a || !b) {
-        report.note(`${name}: not measured (engine skipped)`);
+        report.note(`${name}: not measured (engine skipped or failed)`);
         return;
       }
       const x = a.median / b.median;
@@ -255,7 +268,7 @@ async function main(report: Report): Promise<void> {
     };
     const abs = (name: string, a: Stat | undefined, unit: string, target: string, met: (x: number) => boolean) => {
       if (!a) {
-        report.note(`${name}: not measured (engine skipped)`);
+        report.note(`${name}: not measured (engine skipped or failed)`);
         return;
       }
       report.add({ name, value: a.median, unit, target, met: met(a.median), note: spread(a) });
@@ -285,6 +298,8 @@ async function main(report: Report): Promise<void> {
       `${JSON.stringify({ revision, node: process.version, cores: cpus().length, at: new Date().toISOString(), config: { rounds: ROUNDS, n: N, runs: RUNS, warmup: WARMUP, engines: engines.map((e) => e.id) }, versions, rounds, summary, figures: report.figures }, null, 2)}\n`,
     );
     report.note('written to bench/results/peers.json');
+    const failures = rounds.flatMap((r) => r.failures.map((f) => `round ${r.round}: ${f}`));
+    if (failures.length > 0) throw new Error(`${failures.length} measurement(s) failed:\n${failures.join('\n')}`);
   } finally {
     await admin?.end();
     await server?.stop();
