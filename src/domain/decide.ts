@@ -64,7 +64,8 @@ export function decideAll(definition: WorkflowDefinition, state: InstanceState, 
       rejected.push({ command, error: e });
     }
   }
-  return { ...s.finish(), rejected };
+  const { events, state: next } = s.finish();
+  return { events, state: next, rejected };
 }
 
 /** The slow path of `decideAll`: a command was rejected after it had emitted events. */
@@ -115,10 +116,13 @@ class Session {
 
   /** Record an event, made at `at` (the decision's time unless given), and apply it to the state being built. */
   private emit(e: EventInput, at = this.now): void {
+    // Every caller passes a new object literal: it becomes the event (a spread copy is V8's slow path).
     // What an event takes from the state (scopes, items, persistence data) is shared: neither is ever changed.
-    const event = { ...e, v: 1, at } as WorkflowEvent;
-    apply(this.w, event);
-    this.events.push(event);
+    const event = e as { v: 1; at: number } & EventInput;
+    event.v = 1;
+    event.at = at;
+    apply(this.w, event as WorkflowEvent);
+    this.events.push(event as WorkflowEvent);
   }
 
   private ptr(id: number): ExecutionPointer {

@@ -87,7 +87,7 @@ function endPointer(w: StateWriter, id: number, status: PointerStatus, at: numbe
   p.status = status;
   p.endedAt = at;
   p.endSeq = w.s.version;
-  delete p.sleepUntil;
+  if (p.sleepUntil !== undefined) delete p.sleepUntil;
   w.countActive(id, -1);
   for (const c of p.scope) w.pointer(c).open--;
 }
@@ -186,14 +186,14 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
       p.status = 'running';
       p.attempt = e.attempt;
       p.startedAt ??= e.at;
-      delete p.sleepUntil;
+      if (p.sleepUntil !== undefined) delete p.sleepUntil;
       return;
     }
     case 'StepCompleted': {
       const p = w.pointer(e.pointerId);
       if (e.patches && e.patches.length > 0) applyDataPatches(w.data(), e.patches);
       if (e.outcome !== undefined) p.outcome = clone(e.outcome);
-      delete p.error;
+      if (p.error !== undefined) delete p.error;
       endPointer(w, e.pointerId, 'complete', e.at);
       return;
     }
@@ -224,7 +224,7 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
     case 'TimerFired': {
       const p = w.pointer(e.pointerId);
       p.status = 'pending';
-      delete p.sleepUntil;
+      if (p.sleepUntil !== undefined) delete p.sleepUntil;
       return;
     }
     case 'EventAwaited': {
@@ -234,16 +234,16 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
       p.eventKey = e.eventKey;
       p.eventAsOf = e.asOf;
       if (e.timeoutAt !== undefined) p.eventTimeoutAt = e.timeoutAt;
-      else delete p.eventTimeoutAt;
-      delete p.eventId;
-      delete p.eventData;
+      else if (p.eventTimeoutAt !== undefined) delete p.eventTimeoutAt;
+      if (p.eventId !== undefined) delete p.eventId;
+      if (p.eventData !== undefined) delete p.eventData;
       if (e.activity) p.activity = clone(e.activity as never);
       return;
     }
     case 'EventReceived': {
       const p = w.pointer(e.pointerId);
       p.status = 'pending';
-      delete p.eventTimeoutAt;
+      if (p.eventTimeoutAt !== undefined) delete p.eventTimeoutAt;
       p.eventId = e.eventId;
       p.eventData = clone(e.eventData);
       w.consumed()[consumedKey(p.stepId, e.eventId)] = true;
@@ -275,13 +275,13 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
       return;
     case 'WorkflowResumed':
       d.status = 'runnable';
-      delete d.suspendReason;
+      if (d.suspendReason !== undefined) delete d.suspendReason;
       for (const id of activeIds(d)) {
         if (w.find(id)?.status === 'failed') {
           const p = w.pointer(id);
           p.status = 'pending';
           p.retryCount = 0;
-          delete p.sleepUntil;
+          if (p.sleepUntil !== undefined) delete p.sleepUntil;
         }
       }
       return;
