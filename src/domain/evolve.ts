@@ -1,6 +1,6 @@
 import { freeze } from 'immer';
 import type { DataPatch, NewPointer, WorkflowEvent } from './events.js';
-import type { Json } from './json.js';
+import { copyJson, type Json } from './json.js';
 import { activeIds, consumedKey, type InstanceState, type PointerStatus } from './state.js';
 import { StateWriter, type WritablePointer } from './state-writer.js';
 
@@ -104,9 +104,7 @@ function mergePersistence(c: WritablePointer, data: Json): void {
   } else c.persistenceData = clone(data);
 }
 
-function clone<T extends Json | undefined>(v: T): T {
-  return v === null || typeof v !== 'object' ? v : structuredClone(v);
-}
+const clone = copyJson;
 
 /**
  * Apply immer-format patches to a plain object or a draft, in place. Total: parallel branches record

@@ -2,6 +2,26 @@
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/**
+ * A deep copy of a JSON value (what fold copies in from an event). For the small values events
+ * carry it is many times faster than `structuredClone`. A `__proto__` key stays a plain member.
+ */
+export function copyJson<T extends Json | undefined>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out: Json[] = new Array<Json>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i] as Json);
+    return out as T;
+  }
+  const out: { [key: string]: Json } = {};
+  for (const k of Object.keys(v)) {
+    const x = copyJson((v as { [key: string]: Json })[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x as Json;
+  }
+  return out as T;
+}
+
 /** Structural equality of two JSON values (key order ignored). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
