@@ -1,6 +1,8 @@
 import type { WorkflowEvent } from '../domain/events.js';
 import type { LogPosition } from '../log/position.js';
 import type { InlineWrites } from './inline-writes.js';
+import type { Lease, LockProvider } from './lock.js';
+import type { WorkQueue } from './work-queue.js';
 
 /**
  * Who or what caused an event, recorded beside it (never inside the domain event).
@@ -79,6 +81,8 @@ export type AppendOutcome =
       readonly lastHash: string;
       /** True when the request's `inline` writes were committed with the events. */
       readonly inlineWritten: boolean;
+      /** The lease taken by `inline.lease` (op `acquire`), when it was free. */
+      readonly lease?: Lease;
     }
   | { readonly ok: false; readonly streamId: string; readonly reason: 'conflict'; readonly actualVersion: number }
   | { readonly ok: false; readonly streamId: string; readonly reason: 'fenced'; readonly detail: string };
@@ -88,6 +92,14 @@ export type AppendOutcome =
  * are stored or none are.
  */
 export interface EventLog {
+  /**
+   * The work queue and lock whose rows this log writes in an append's own transaction when a request
+   * carries them (`inline.queue`, `inline.lease`). The runtime sends them only when these are the
+   * very ports of its persistence (a log beside another store's queue writes none): then a start
+   * queues its instance, and a run's last pass gives back its claim and lease, with no commit of
+   * their own.
+   */
+  readonly inlineWork?: { readonly queue?: WorkQueue; readonly lock?: LockProvider };
   /**
    * Append several requests (different streams) in one durable commit: group commit.
    * Each request succeeds or fails on its own (a conflict on one leaves the others stored).

@@ -28,3 +28,10 @@ export interface WakeupChannel {
   onWakeup(listener: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** Which work writes ride with appends on this persistence (see `EventLog.inlineWork`). */
+export function inlineWorkOf(p: Persistence): { readonly queue: boolean; readonly leases: boolean } {
+  const w = p.log.inlineWork;
+  const queue = w?.queue !== undefined && w.queue === p.queue;
+  return { queue, leases: queue && w?.lock !== undefined && w.lock === p.lock };
+}

@@ -1,7 +1,7 @@
 import type { WorkflowDefinition } from '../domain/definition.js';
 import type { Json } from '../domain/json.js';
 import type { ChildWorkflows } from '../domain/step-api.js';
-import type { Persistence } from '../ports/persistence.js';
+import { inlineWorkOf, type Persistence } from '../ports/persistence.js';
 import { builtInProjections } from '../projections/catalog.js';
 import type { DefinitionLookup } from '../projections/definitions-lookup.js';
 import { signHead } from '../log/signing.js';
@@ -11,11 +11,11 @@ import type { DefinitionRegistry } from './definition-registry.js';
 import type { CompiledHostOptions } from './host-options.js';
 import { InlineProjections } from './inline-projections.js';
 import { InstanceLoader } from './instance-loader.js';
-import { InstanceWorker } from './instance-worker.js';
+import { InstanceWorker, RELEASED } from './instance-worker.js';
 import { ProjectionDaemon } from './projection-daemon.js';
 import { Reconciler } from './reconcile.js';
 import { Retention } from './retention.js';
-import { createWriters, type RuntimeContext, type Telemetry } from './runtime-context.js';
+import { coalescedNotify, createWriters, type RuntimeContext, type Telemetry } from './runtime-context.js';
 import { Scheduler } from './scheduler.js';
 import { Starter } from './starter.js';
 import type { InstanceState } from '../domain/state.js';
@@ -38,8 +38,8 @@ export interface HostCalls {
   publish(name: string, key: string, data: Json): Promise<unknown>;
   load(instanceId: string): Promise<InstanceState>;
   children(parentInstanceId: string): ChildWorkflows;
-  ended(instanceId: string): void;
-  changed(instanceId: string): void;
+  ended(instanceId: string, state: InstanceState): void;
+  changed(instanceId: string, state: InstanceState): void;
 }
 
 /**
@@ -70,6 +70,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
   const rt: RuntimeContext = {
     opts,
     p,
+    inlineWork: inlineWorkOf(p),
     telemetry,
     registry,
     loader: new InstanceLoader(p.log, p.snapshots, (r) => telemetry.emit('snapshot:refused', r)),
@@ -81,20 +82,28 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     stopSignal: stop.signal,
     stopping: () => state.stopping,
     wake: () => late.scheduler?.wake(),
+    notifyOthers: coalescedNotify(p),
   };
   const reconciler = new Reconciler(rt, { publish: host.publish, ended: host.ended, changed: host.changed });
   const worker = new InstanceWorker(rt, reconciler, host.children);
-  const scheduler = new Scheduler(rt, async (id) => {
+  // Run one instance (claimed by the loop, or handed over by a start), then finish its claim unless
+  // its last commit did: kept due at its next due time (a timer) or dropped.
+  const runInstance = async (id: string, adopted?: Parameters<InstanceWorker['process']>[1]): Promise<void> => {
     let nextDueAt: number | undefined;
     try {
-      nextDueAt = await worker.process(id);
+      const out = await worker.process(id, adopted);
+      if (out === RELEASED) return;
+      nextDueAt = out;
     } catch (error) {
       rt.telemetry.emit('host:error', { error, instanceId: id, where: 'process' });
       rt.loader.forget(id);
       nextDueAt = opts.clock.now() + opts.errorRetryInterval;
     }
     await rt.writers.release.add({ instanceId: id, ...(nextDueAt !== undefined ? { nextDueAt } : {}) }).catch(rt.telemetry.report('release', id));
-  });
+    // Due again (a timer, or work that arrived during the claim): the loop may be asleep past it.
+    scheduler.wake();
+  };
+  const scheduler = new Scheduler(rt, (id) => runInstance(id));
   late.scheduler = scheduler;
   const unsubscribe = p.wakeups?.onWakeup(() => scheduler.wake());
   stop.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });
@@ -107,7 +116,11 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
   return Object.assign(state, {
     rt,
     scheduler,
-    starter: new Starter(rt, reconciler),
+    starter: new Starter(rt, reconciler, {
+      reserve: () => scheduler.reserve(),
+      unreserve: () => scheduler.unreserve(),
+      adopt: (id, lease, started) => scheduler.adopt(id, () => runInstance(id, { lease, state: started })),
+    }),
     control: new Control(rt, reconciler),
     activities,
     retention: new Retention(rt),

@@ -86,8 +86,8 @@ export class WorkflowHost {
       publish: (n, k, d) => this.publishEvent(n, k, d),
       load: (id) => this.getWorkflow(id),
       children: (parent) => this.childWorkflows(parent),
-      ended: (id) => this.endWaiters.wake(id),
-      changed: (id) => this.endWaiters.wake(id),
+      ended: (id, state) => this.endWaiters.wake(id, state),
+      changed: (id, state) => this.endWaiters.wake(id, state),
     });
     this.running = Object.assign(running, { ownsPersistence });
     await requeueRunnable(running.rt);

@@ -2,6 +2,7 @@ import { WfeError } from '../domain/errors.js';
 import { nextDueAt } from '../domain/queries.js';
 import { isTerminal, type InstanceState } from '../domain/state.js';
 import type { ChildWorkflows } from '../domain/step-api.js';
+import type { InlineWrites } from '../ports/inline-writes.js';
 import type { Lease } from '../ports/lock.js';
 import type { TraceSpan } from '../ports/telemetry.js';
 import { commit } from './commit.js';
@@ -9,6 +10,9 @@ import type { Registered } from './definition-registry.js';
 import { planPass, type PassEnv } from './pass.js';
 import type { Reconciler } from './reconcile.js';
 import type { RuntimeContext } from './runtime-context.js';
+
+/** What `InstanceWorker.process` returns when the run's last commit gave back its claim and lease. */
+export const RELEASED = Symbol('released');
 
 /**
  * Works on one claimed instance: takes its lease (renewed while working), loads it, reconciles,
@@ -24,37 +28,48 @@ export class InstanceWorker {
     private readonly children: (parentInstanceId: string) => ChildWorkflows,
   ) {}
 
-  /** Run passes over an instance until nothing is runnable. Returns when it is next due (undefined: only events wake it). */
-  async process(instanceId: string): Promise<number | undefined> {
+  /**
+   * Run passes over an instance until nothing is runnable. Returns when it is next due (undefined:
+   * only events wake it), or `RELEASED` when its last pass gave back the queue claim and the lease in
+   * its own commit (the log takes work writes inline: nothing is left to release).
+   * `adopted`: a start of this host hands its instance over with the lease taken and the state it
+   * committed (no lease, no load of its own).
+   */
+  async process(instanceId: string, adopted?: { readonly lease: Lease; readonly state: InstanceState }): Promise<number | undefined | typeof RELEASED> {
     const { rt } = this;
     const { clock, leaseMs, hostId } = rt.opts;
     // A command of this host (resume, terminate…) holds the lock and has queued the instance: let it finish.
-    await rt.work.commanding.get(instanceId)?.catch(() => undefined);
-    const lease = await rt.p.lock.acquire(instanceId, hostId, leaseMs);
+    if (!adopted) await rt.work.commanding.get(instanceId)?.catch(() => undefined);
+    const lease = adopted?.lease ?? (await rt.p.lock.acquire(instanceId, hostId, leaseMs));
     if (!lease) return clock.now() + Math.min(1000, leaseMs);
+    const run = { released: false };
     const renew = setInterval(() => {
       void rt.p.lock.renew(lease, leaseMs).then((ok) => {
         if (!ok) rt.telemetry.emit('host:error', { error: new WfeError('LOCK_LOST', `lost the lease on ${instanceId}`), instanceId, where: 'renew' });
       }, () => undefined);
     }, Math.max(10, leaseMs / 3));
     try {
-      return await this.withLease(instanceId, lease);
+      const due = await this.withLease(instanceId, lease, run, adopted?.state);
+      return run.released ? RELEASED : due;
     } finally {
       clearInterval(renew);
-      await rt.p.lock.release(lease).catch(() => undefined);
+      if (!(run.released && rt.inlineWork.leases)) await rt.p.lock.release(lease).catch(() => undefined);
     }
   }
 
-  private async withLease(instanceId: string, lease: Lease): Promise<number | undefined> {
+  private async withLease(instanceId: string, lease: Lease, run: { released: boolean }, adopted?: InstanceState): Promise<number | undefined> {
     const { rt } = this;
     const { clock } = rt.opts;
-    // Claimed between the queue write and the first append of a start on this host: wait for it.
-    await rt.work.starting.get(instanceId)?.catch(() => undefined);
-    let state = await rt.loader.load(instanceId);
-    if (!state) return this.notThereYet(instanceId);
-    this.missing.delete(instanceId);
-    await this.reconciler.afterLoad(state);
-    if (isTerminal(state.status)) return undefined;
+    let state: InstanceState | undefined = adopted;
+    if (!state) {
+      // Claimed between the queue write and the first append of a start on this host: wait for it.
+      await rt.work.starting.get(instanceId)?.catch(() => undefined);
+      state = await rt.loader.load(instanceId);
+      if (!state) return this.notThereYet(instanceId);
+      this.missing.delete(instanceId);
+      await this.reconciler.afterLoad(state);
+      if (isTerminal(state.status)) return undefined;
+    }
     if (rt.opts.telemetry.enabled) {
       // How late this claim is against the instance's due time (a timer, a retry, a start).
       const due = nextDueAt(state, clock.now());
@@ -62,7 +77,7 @@ export class InstanceWorker {
     }
     const reg = rt.registry.resolve(state.definitionId, state.definitionVersion);
     for (let pass = 0; pass < rt.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
-      const next = await this.pass(state, reg, lease);
+      const next = await this.pass(state, reg, lease, run);
       if (next === 'idle') break;
       if (next === 'conflict') {
         state = await rt.loader.load(instanceId, { useSnapshots: false });
@@ -92,7 +107,7 @@ export class InstanceWorker {
   }
 
   /** One pass: plan, commit, reconcile. 'idle' when there is nothing to do now. Traced as `wfe.pass` under the instance's start trace. */
-  private async pass(state: InstanceState, reg: Registered, lease: Lease): Promise<InstanceState | 'idle' | 'conflict'> {
+  private async pass(state: InstanceState, reg: Registered, lease: Lease, run: { released: boolean }): Promise<InstanceState | 'idle' | 'conflict'> {
     const { rt } = this;
     const tel = rt.opts.telemetry;
     const span = tel.startSpan(
@@ -107,13 +122,27 @@ export class InstanceWorker {
         return 'idle';
       }
       const meta = span.traceparent !== undefined ? { ...rt.hostMeta, traceparent: span.traceparent } : rt.hostMeta;
-      const next = await commitAndReconcile(rt, this.reconciler, reg, state, commands, lease, meta, span);
+      const next = await commitAndReconcile(rt, this.reconciler, reg, state, commands, lease, meta, span, (after) => this.endOfRun(after, lease));
+      if (typeof next !== 'string' && isTerminal(next.status) && this.endOfRun(next, lease)) run.released = true;
       span.end({ 'wfe.commands': commands.length, 'wfe.outcome': typeof next === 'string' ? next : 'committed' });
       return next;
     } catch (error) {
       span.end({ 'wfe.outcome': 'error' }, error);
       throw error;
     }
+  }
+
+  /**
+   * A pass that ends the instance gives back the queue claim (and a lease kept in the store) in its
+   * own commit, where the log takes them inline: no commit of their own.
+   */
+  private endOfRun(after: InstanceState, lease: Lease): Pick<InlineWrites, 'queue' | 'lease'> | undefined {
+    const work = this.rt.inlineWork;
+    if (!work.queue || !isTerminal(after.status)) return undefined;
+    return {
+      queue: { op: 'release', instanceId: after.instanceId, owner: this.rt.opts.hostId },
+      ...(work.leases ? { lease: { op: 'release', key: lease.key, owner: lease.owner, token: lease.token } } : {}),
+    };
   }
 
   /** The trace an instance was started under: kept by the starter, else read once from its first event's envelope. */
@@ -161,6 +190,7 @@ export async function commitAndReconcile(
   lease: Lease | undefined,
   meta = rt.hostMeta,
   span?: TraceSpan,
+  work?: (after: InstanceState) => Pick<InlineWrites, 'queue' | 'lease'> | undefined,
 ): Promise<InstanceState | 'idle' | 'conflict'> {
   const tel = rt.opts.telemetry;
   const decide = tel.enabled ? tel.startSpan('wfe.decide', { 'wfe.instance_id': state.instanceId, 'wfe.commands': commands.length }, span) : undefined;
@@ -187,7 +217,7 @@ export async function commitAndReconcile(
   };
   let result: Awaited<ReturnType<typeof commit>>;
   try {
-    result = await commit({ definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) }, { append, inline: (after) => rt.inline.writesFor(after) });
+    result = await commit({ definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) }, { append, inline: (after) => ({ ...rt.inline.writesFor(after), ...work?.(after) }) });
   } finally {
     endDecide(0);
   }

@@ -8,10 +8,10 @@ import type { RuntimeContext } from './runtime-context.js';
 /** What reconcile may do besides writing: publish (a child's end to its parent) and wake waiters. */
 export interface ReconcileDeps {
   publish(name: string, key: string, data: Json): Promise<unknown>;
-  /** Called once the instance's end-of-life work is done on this host. */
-  ended(instanceId: string): void;
-  /** Called after every commit (waiters for a settled instance look again). */
-  changed(instanceId: string): void;
+  /** Called once the instance's end-of-life work is done on this host, with its final state. */
+  ended(instanceId: string, state: InstanceState): void;
+  /** Called after every commit with the state after it (waiters for a settled instance look again). */
+  changed(instanceId: string, state: InstanceState): void;
 }
 
 /** Waits an instance holds open: active pointers waiting for an event (until the instance ends). */
@@ -50,7 +50,7 @@ export class Reconciler {
     await Promise.all(writes);
     this.tell(state, events);
     if (isTerminal(state.status) && !isTerminal(before.status)) await this.ended(state);
-    else this.deps.changed(id);
+    else this.deps.changed(id, state);
   }
 
   async afterLoad(state: InstanceState): Promise<void> {
@@ -109,6 +109,6 @@ export class Reconciler {
     if (state.parentInstanceId) {
       await this.deps.publish(CHILD_ENDED_EVENT, id, { status: state.status, data: state.data, ...(state.failing ? { error: state.failing as unknown as Json } : {}) });
     }
-    this.deps.ended(id);
+    this.deps.ended(id, state);
   }
 }

@@ -90,6 +90,8 @@ export interface InstanceWork {
 export interface RuntimeContext {
   readonly opts: CompiledHostOptions;
   readonly p: Persistence;
+  /** Whether the log takes queue entries (and leases) in its appends' transactions (`inlineWorkOf`). */
+  readonly inlineWork: { readonly queue: boolean; readonly leases: boolean };
   readonly telemetry: Telemetry;
   readonly registry: DefinitionRegistry;
   readonly loader: InstanceLoader;
@@ -106,4 +108,34 @@ export interface RuntimeContext {
   stopping(): boolean;
   /** Wake the scheduler: work may be due. */
   wake(): void;
+  /**
+   * Tell other hosts work is due (the wakeup channel), coalesced: one notification in flight at a
+   * time and one after it for every call meanwhile, so a burst of starts costs a few, not one each.
+   */
+  notifyOthers(): void;
+}
+
+/** A coalescing `notifyOthers` over a persistence's wakeup channel. */
+export function coalescedNotify(p: Persistence): () => void {
+  let inFlight = false;
+  let again = false;
+  const send = (): void => {
+    if (!p.wakeups) return;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    void p.wakeups
+      .notify()
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight = false;
+        if (again) {
+          again = false;
+          send();
+        }
+      });
+  };
+  return send;
 }

@@ -34,8 +34,14 @@ export class Backoff {
  */
 export class Scheduler {
   private loopDone?: Promise<void>;
-  private wakeUp?: () => void;
   private woken = false;
+  private sleeping = false;
+  /** Cut a sleep short. Replaced only after it aborted one: no controller per wake-up. */
+  private interrupt = new AbortController();
+  /** Slots promised to starts that will hand their instance over (see `reserve`). */
+  private reserved = 0;
+  /** There may be due work this host could not take (the last claim filled every free slot, or a start found none free). */
+  private backlog = false;
   private readonly backoff: Backoff;
 
   constructor(
@@ -57,7 +63,51 @@ export class Scheduler {
 
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    if (this.sleeping) {
+      this.sleeping = false;
+      this.interrupt.abort();
+      this.interrupt = new AbortController();
+    }
+  }
+
+  /**
+   * Promise a slot to a start that will run its instance here at once (its queue entry claimed in
+   * the start's own commit): false when every slot is taken (the start then only queues it).
+   */
+  reserve(): boolean {
+    const { inflight } = this.rt.work;
+    if (this.rt.stopping() || inflight.size + this.reserved >= this.rt.opts.maxConcurrentWorkflows) {
+      this.backlog = true;
+      return false;
+    }
+    this.reserved++;
+    return true;
+  }
+
+  /** Give back a reserved slot unused (the start failed or could not take the lease). */
+  unreserve(): void {
+    this.reserved--;
+    if (this.backlog) this.wake();
+  }
+
+  /** Run a started instance in the slot `reserve` promised, as if the loop had claimed it. */
+  adopt(instanceId: string, run: () => Promise<void>): void {
+    this.reserved--;
+    this.track(instanceId, run());
+    // A start went through: a loop backing off from store failures tries again now.
+    if (this.backoff.failing) this.wake();
+  }
+
+  private track(instanceId: string, work: Promise<void>): void {
+    const { inflight } = this.rt.work;
+    inflight.set(
+      instanceId,
+      work.finally(() => {
+        inflight.delete(instanceId);
+        // A freed slot matters only when work may be waiting for one.
+        if (this.backlog || this.rt.stopping()) this.wake();
+      }),
+    );
   }
 
   private async loop(): Promise<void> {
@@ -66,7 +116,7 @@ export class Scheduler {
     const inflight = rt.work.inflight;
     while (!rt.stopping()) {
       this.woken = false;
-      const free = maxConcurrentWorkflows - inflight.size;
+      const free = maxConcurrentWorkflows - inflight.size - this.reserved;
       let claimed: string[] = [];
       if (free > 0) {
         try {
@@ -80,15 +130,9 @@ export class Scheduler {
           await this.sleep(delay);
           continue;
         }
-        for (const id of claimed) {
-          if (inflight.has(id)) continue;
-          const work = this.work(id).finally(() => {
-            inflight.delete(id);
-            this.wake();
-          });
-          inflight.set(id, work);
-        }
-      }
+        this.backlog = claimed.length === free;
+        for (const id of claimed) if (!inflight.has(id)) this.track(id, this.work(id));
+      } else this.backlog = true;
       if (claimed.length > 0 && claimed.length === free) continue;
       let wait = pollInterval;
       try {
@@ -106,12 +150,11 @@ export class Scheduler {
   /** Sleep until `ms` passed or a wake-up (one that came since the loop last looked counts too). */
   private async sleep(ms: number): Promise<void> {
     if (this.woken) return;
-    const controller = new AbortController();
-    this.wakeUp = () => controller.abort();
+    this.sleeping = true;
     try {
-      await this.rt.opts.clock.sleep(ms, controller.signal);
+      await this.rt.opts.clock.sleep(ms, this.interrupt.signal);
     } finally {
-      this.wakeUp = undefined;
+      this.sleeping = false;
     }
   }
 }

@@ -29,18 +29,22 @@ export function createMemoryPersistence(options: MemoryPersistenceOptions = {}):
   const snapshots = createMemorySnapshotStore();
   const instances = createMemoryInstanceIndex();
   const projections = createMemoryProjectionStore();
+  const queue = createMemoryWorkQueue();
   return {
     log: createMemoryEventLog({
       clock,
       checkFence: (streamId, fence) => lock.fenceProblem(streamId, fence),
+      // Leases are this process's memory: taking one costs nothing, so none rides with an append.
+      inlineWork: { queue },
       applyInline: (writes) => {
         if (writes.instance) instances.upsertNow([writes.instance]);
         if (writes.snapshot) snapshots.saveNow(writes.snapshot);
         if (writes.documents) projections.writeNow(writes.documents);
+        if (writes.queue) queue.writeNow(writes.queue);
       },
     }),
     snapshots,
-    queue: createMemoryWorkQueue(),
+    queue,
     lock,
     events: createMemoryExternalEventStore(options.newToken ? { newToken: options.newToken } : {}),
     instances,
@@ -65,7 +69,7 @@ export { createMemoryDefinitionStore } from './memory-definition-store.js';
 /** An in-memory {@link ProjectionStore} with checkpoints. */
 export { createMemoryProjectionStore, type MemoryProjectionStore } from './memory-projection-store.js';
 /** An in-memory {@link WorkQueue}. */
-export { createMemoryWorkQueue } from './memory-work-queue.js';
+export { createMemoryWorkQueue, type MemoryWorkQueue } from './memory-work-queue.js';
 /** An in-memory {@link LockProvider} that can also check append fences. */
 export { createMemoryLockProvider, type MemoryLockProvider, type MemoryLockOptions } from './memory-lock-provider.js';
 /** An in-memory {@link ExternalEventStore}. */

@@ -1,6 +1,8 @@
-import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import { canonicalJson } from '../../domain/json.js';
+import type { WorkflowEvent } from '../../domain/events.js';
+import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import { positionOf, type LogPosition } from '../../log/position.js';
-import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
+import type { AppendOutcome, AppendRequest, EventLog, EventMeta, StoredEvent } from '../../ports/event-log.js';
 import type { InlineWrites } from '../../ports/inline-writes.js';
 import { positionParam } from '../shared/numeric-position.js';
 import { assertAppendable, jsonCopy } from './assert-appendable.js';
@@ -18,6 +20,8 @@ export interface MemoryEventLogOptions {
    * same memory persistence); without it, `inlineWritten` is false and the caller writes them.
    */
   readonly applyInline?: (writes: InlineWrites) => void;
+  /** Which work writes `applyInline` takes (see `EventLog.inlineWork`). Default: none. */
+  readonly inlineWork?: EventLog['inlineWork'];
 }
 
 /** First index in `all` (sorted by position) whose position is greater than `after`. */
@@ -51,11 +55,14 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     const actualVersion = last?.version ?? 0;
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
     let prev = last?.hash ?? GENESIS_HASH;
-    const meta = jsonCopy(req.meta ?? {});
+    // Serialised once: the copy kept (nothing the caller holds is shared) and the hashed bytes.
+    const metaJson = canonicalJson(req.meta ?? {});
+    const meta = JSON.parse(metaJson) as EventMeta;
     req.events.forEach((e, i) => {
       const version = actualVersion + i + 1;
-      const event = jsonCopy(e);
-      const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
+      const body = canonicalJson(e);
+      const event = JSON.parse(body) as WorkflowEvent;
+      const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       const stored: StoredEvent = { streamId, version, position: positionOf(++lastPosition), recordedAt, event, meta, hash };
       stream.push(stored);
       all.push(stored);
@@ -82,6 +89,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   };
 
   return {
+    ...(options.inlineWork ? { inlineWork: options.inlineWork } : {}),
     async appendBatch(requests) {
       assertAppendable(requests);
       const recordedAt = clock();

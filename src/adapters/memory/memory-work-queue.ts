@@ -1,3 +1,4 @@
+import type { QueueWrite } from '../../ports/inline-writes.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 
 interface Entry {
@@ -11,17 +12,34 @@ interface Entry {
 const earliest = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b);
 
+/** The memory queue, which can also take a change with an append (`writeNow`, synchronously). */
+export interface MemoryWorkQueue extends WorkQueue {
+  writeNow(write: QueueWrite): void;
+}
+
 /** An in-process work queue: one entry per instance, claims are leases. */
-export function createMemoryWorkQueue(): WorkQueue {
+export function createMemoryWorkQueue(): MemoryWorkQueue {
   const entries = new Map<string, Entry>();
+  const enqueueOne = (instanceId: string, dueAt: number, claim?: { owner: string; until: number }) => {
+    const e = entries.get(instanceId);
+    if (!e) entries.set(instanceId, claim ? { dueAt, owner: claim.owner, leaseUntil: claim.until } : { dueAt });
+    else if (e.owner === undefined) e.dueAt = Math.min(e.dueAt, dueAt);
+    else e.requeueAt = earliest(e.requeueAt, dueAt);
+  };
+  const releaseOne = (owner: string, instanceId: string, nextDueAt: number | undefined) => {
+    const e = entries.get(instanceId);
+    if (!e || e.owner !== owner) return;
+    const dueAt = earliest(nextDueAt, e.requeueAt);
+    if (dueAt === undefined) entries.delete(instanceId);
+    else entries.set(instanceId, { dueAt });
+  };
   return {
+    writeNow(w) {
+      if (w.op === 'enqueue') enqueueOne(w.instanceId, w.dueAt, w.claim);
+      else releaseOne(w.owner, w.instanceId, w.nextDueAt);
+    },
     async enqueue(items) {
-      for (const { instanceId, dueAt } of items) {
-        const e = entries.get(instanceId);
-        if (!e) entries.set(instanceId, { dueAt });
-        else if (e.owner === undefined) e.dueAt = Math.min(e.dueAt, dueAt);
-        else e.requeueAt = earliest(e.requeueAt, dueAt);
-      }
+      for (const { instanceId, dueAt } of items) enqueueOne(instanceId, dueAt);
     },
     async claim(owner, now, limit, leaseMs) {
       const due = [...entries]
@@ -35,13 +53,7 @@ export function createMemoryWorkQueue(): WorkQueue {
       return due.map(([id]) => id);
     },
     async release(owner, items) {
-      for (const { instanceId, nextDueAt } of items) {
-        const e = entries.get(instanceId);
-        if (!e || e.owner !== owner) continue;
-        const dueAt = earliest(nextDueAt, e.requeueAt);
-        if (dueAt === undefined) entries.delete(instanceId);
-        else entries.set(instanceId, { dueAt });
-      }
+      for (const { instanceId, nextDueAt } of items) releaseOne(owner, instanceId, nextDueAt);
     },
     async nextDueAt() {
       let next: number | undefined;

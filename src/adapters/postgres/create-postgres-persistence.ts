@@ -51,11 +51,14 @@ export async function createPostgresPersistence(options: PostgresPersistenceOpti
       },
     };
   };
+  // The log writes queue entries and leases of these very ports in its appends' transactions.
+  const queue = closing(createPostgresWorkQueue(ctx));
+  const lock = closing(createPostgresLock(ctx));
   const persistence: PostgresPersistence = {
-    log: closing(createPostgresEventLog(ctx, options.appendRetry)),
+    log: closing(createPostgresEventLog(ctx, options.appendRetry, { queue, lock })),
     snapshots: createPostgresSnapshotStore(ctx),
-    queue: closing(createPostgresWorkQueue(ctx)),
-    lock: closing(createPostgresLock(ctx)),
+    queue,
+    lock,
     events: closing(createPostgresExternalEventStore(ctx)),
     instances: closing(createPostgresInstanceIndex(ctx)),
     definitions: createPostgresDefinitionStore(ctx),

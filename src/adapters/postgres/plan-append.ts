@@ -1,9 +1,9 @@
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest } from '../../ports/event-log.js';
 import { WfeError } from '../../domain/errors.js';
-import { findNonJson } from '../../domain/json.js';
+import { canonicalJson, findNonJson } from '../../domain/json.js';
 import { assertInlineJson } from '../memory/assert-appendable.js';
-import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import { numericPosition } from '../shared/numeric-position.js';
 
 /** The last stored event of a stream, as read inside the append transaction. */
@@ -126,17 +126,18 @@ export function planAppend(input: PlanInput): AppendPlan {
         : { ok: true, streamId: r.streamId, nextVersion: head.version, lastPosition: numericPosition(head.position), lastHash: head.hash, inlineWritten: true };
       return;
     }
-    const meta = r.meta ?? {};
-    const metaJson = JSON.stringify(meta);
+    // Serialised once, canonically: the stored text (a json column keeps it as is) is what the hash covers.
+    const metaJson = canonicalJson(r.meta ?? {});
     let prev = head.hash;
     r.events.forEach((event: WorkflowEvent, k) => {
       const version = r.expectedVersion + k + 1;
-      prev = chainHash(prev, { streamId: r.streamId, version, recordedAt, event, meta });
+      const body = canonicalJson(event);
+      prev = linkHash(prev, r.streamId, version, recordedAt, body, metaJson);
       rows.streamIds.push(r.streamId);
       rows.versions.push(version);
       rows.recordedAts.push(recordedAt);
       rows.types.push(event.type);
-      rows.events.push(JSON.stringify(event));
+      rows.events.push(body);
       rows.metas.push(metaJson);
       rows.hashes.push(prev);
       rows.signatures.push(r.sign && k === r.events.length - 1 ? r.sign(prev) : null);

@@ -3,6 +3,9 @@ import type { AppendRetryOptions } from './postgres-persistence-options.js';
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest, EventLog, StoredEvent } from '../../ports/event-log.js';
 import type { DocumentWrite } from '../../ports/projection-store.js';
+import type { LeaseWrite, QueueWrite } from '../../ports/inline-writes.js';
+import type { Lease } from '../../ports/lock.js';
+import { acquireLeasesInlineSql, enqueueInlineSql, releaseInlineSql, releaseLeasesInlineSql } from './sql/inline-work.js';
 import type { InstanceSummary } from '../../ports/instance-index.js';
 import type { Snapshot } from '../../ports/snapshot-store.js';
 import { numericPosition, positionParam } from '../shared/numeric-position.js';
@@ -29,7 +32,7 @@ import { saveSnapshotsSql } from './sql/save-snapshots.js';
 import { streamVersionSql } from './sql/stream-version.js';
 import { upsertInstancesSql } from './sql/upsert-instances.js';
 import { isConnectionError } from './store-error.js';
-import { intArray, nullableTextArray, textArray, type Quote } from './sql-literal.js';
+import { intArray, intLiteral, nullableIntArray, nullableTextArray, textArray, type Quote } from './sql-literal.js';
 
 interface EventRow {
   stream_id: string;
@@ -67,18 +70,23 @@ class AttemptFailed extends Error {
  * The statements writing the inline projections of the requests that succeed: at most one each for
  * index rows, snapshots, document puts and document deletes, however many requests the batch has.
  */
-function inlineStatements(schema: string, quote: Quote, requests: readonly AppendRequest[], succeeded: readonly number[]): string[] {
+function inlineStatements(schema: string, quote: Quote, requests: readonly AppendRequest[], succeeded: readonly number[]): { statements: string[]; acquires?: number } {
   const rows: InstanceSummary[] = [];
   const snapshots: Snapshot[] = [];
   const documents: DocumentWrite[] = [];
+  const queue: QueueWrite[] = [];
+  const leases: LeaseWrite[] = [];
   for (const i of succeeded) {
     const inline = requests[i]!.inline;
     if (!inline) continue;
     if (inline.instance) rows.push(inline.instance);
     if (inline.snapshot) snapshots.push(inline.snapshot);
     if (inline.documents) documents.push(...inline.documents);
+    if (inline.queue) queue.push(inline.queue);
+    if (inline.lease) leases.push(inline.lease);
   }
   const out: string[] = [];
+  const work = workStatements(schema, quote, queue, leases);
   if (rows.length > 0) out.push(upsertInstancesSql(schema, instanceLiterals(quote, rows)));
   if (snapshots.length > 0) {
     const [ids, versions, schemas, states, hashes] = snapshotValues(snapshots) as [string[], number[], number[], string[], string[]];
@@ -110,7 +118,57 @@ function inlineStatements(schema: string, quote: Quote, requests: readonly Appen
       }),
     );
   }
-  return out;
+  const acquires = work.acquire === undefined ? undefined : out.length;
+  if (work.acquire !== undefined) out.push(work.acquire);
+  out.push(...work.rest);
+  return acquires === undefined ? { statements: out } : { statements: out, acquires };
+}
+
+/** Queue entries and leases that ride with the appends: one statement per kind. */
+function workStatements(schema: string, quote: Quote, queue: readonly QueueWrite[], leases: readonly LeaseWrite[]): { acquire?: string; rest: string[] } {
+  const rest: string[] = [];
+  const enqueues = queue.filter((w) => w.op === 'enqueue');
+  const releases = queue.filter((w) => w.op === 'release');
+  if (enqueues.length > 0) {
+    rest.push(
+      enqueueInlineSql(schema, {
+        ids: textArray(quote, enqueues.map((w) => w.instanceId), 'text'),
+        dues: intArray(enqueues.map((w) => Math.floor(w.dueAt)), 'bigint'),
+        owners: nullableTextArray(quote, enqueues.map((w) => w.claim?.owner ?? null), 'text'),
+        untils: nullableIntArray(enqueues.map((w) => (w.claim ? Math.floor(w.claim.until) : null)), 'bigint'),
+      }),
+    );
+  }
+  if (releases.length > 0) {
+    rest.push(
+      releaseInlineSql(schema, {
+        ids: textArray(quote, releases.map((w) => w.instanceId), 'text'),
+        owners: textArray(quote, releases.map((w) => w.owner), 'text'),
+        nexts: nullableIntArray(releases.map((w) => (w.nextDueAt === undefined ? null : Math.floor(w.nextDueAt))), 'bigint'),
+      }),
+    );
+  }
+  const gone = leases.filter((w) => w.op === 'release');
+  if (gone.length > 0) {
+    rest.push(
+      releaseLeasesInlineSql(schema, {
+        keys: textArray(quote, gone.map((w) => w.key), 'text'),
+        owners: textArray(quote, gone.map((w) => w.owner), 'text'),
+        tokens: intArray(gone.map((w) => w.token), 'bigint'),
+      }),
+    );
+  }
+  const taken = leases.filter((w) => w.op === 'acquire');
+  if (taken.length === 0) return { rest };
+  const now = intLiteral(Math.floor(Math.min(...taken.map((w) => w.now))));
+  return {
+    rest,
+    acquire: acquireLeasesInlineSql(schema, now, {
+      keys: textArray(quote, taken.map((w) => w.key), 'text'),
+      owners: textArray(quote, taken.map((w) => w.owner), 'text'),
+      expiries: intArray(taken.map((w) => Math.floor(w.expiresAt)), 'bigint'),
+    }),
+  };
 }
 
 /**
@@ -121,7 +179,7 @@ function inlineStatements(schema: string, quote: Quote, requests: readonly Appen
  * the requests that succeed (index rows, snapshots, documents) are written by a few more statements
  * in the same round trip as the insert and the COMMIT.
  */
-export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions = {}): EventLog {
+export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions = {}, inlineWork?: EventLog['inlineWork']): EventLog {
   const st = {
     eventAt: statement(ctx, 'read-event-at', readEventAtSql),
     readStream: statement(ctx, 'read-stream', readStreamSql),
@@ -182,7 +240,12 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
       }
       const lastPositions = new Map<string, string>();
       const r = plan.rows;
-      const inline = inlineStatements(ctx.schema, quote, requests, plan.succeeded);
+      const { statements: inline, acquires } = inlineStatements(ctx.schema, quote, requests, plan.succeeded);
+      const leases = new Map<string, Lease>();
+      const takeLeases = (results: readonly QueryResult[], offset: number) => {
+        if (acquires === undefined) return;
+        for (const row of results[offset + acquires]?.rows ?? []) leases.set(row.key, { key: row.key, owner: '', token: num(row.token), expiresAt: num(row.expires_at) });
+      };
       commitSent = true;
       if (r.streamIds.length > 0) {
         // One round trip: insert, inline projections and commit.
@@ -196,17 +259,24 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
           hashes: textArray(quote, r.hashes, 'text'),
           signatures: nullableTextArray(quote, r.signatures, 'text'),
         });
-        const [inserted] = (await client.query([insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[];
-        for (const row of inserted?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
+        const results = (await client.query([insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[];
+        for (const row of results[0]?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
+        takeLeases(results, 1);
       } else {
-        await client.query([...inline, 'COMMIT'].join(';\n'));
+        const results = await client.query([...inline, 'COMMIT'].join(';\n'));
+        takeLeases(([] as QueryResult[]).concat(results as unknown as QueryResult[]), 0);
       }
+      const leaseOf = (req: AppendRequest) => {
+        const w = req.inline?.lease;
+        const got = w?.op === 'acquire' ? leases.get(w.key) : undefined;
+        return got && w ? { lease: { ...got, owner: w.owner } } : {};
+      };
       return requests.map((r, i): AppendOutcome => {
         const o = outcomes[i];
         if (o) return o;
         const nextVersion = r.expectedVersion + r.events.length;
         const lastPosition = numericPosition(lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0);
-        return { ok: true, streamId: r.streamId, nextVersion, lastPosition, lastHash: plan.lastHashes.get(i)!, inlineWritten: true };
+        return { ok: true, streamId: r.streamId, nextVersion, lastPosition, lastHash: plan.lastHashes.get(i)!, inlineWritten: true, ...leaseOf(r) };
       });
     } catch (e) {
       if (!isConnectionError(e)) await client.query('ROLLBACK').catch(() => {});
@@ -215,6 +285,7 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
   }
 
   return {
+    ...(inlineWork ? { inlineWork } : {}),
     async appendBatch(requests) {
       if (requests.length === 0) return [];
       assertJson(requests);

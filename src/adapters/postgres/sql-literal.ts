@@ -31,3 +31,9 @@ export function nullableIntArray(values: readonly (number | null)[], type: 'int'
   }
   return `ARRAY[${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}]::${type}[]`;
 }
+
+/** One integer written into SQL, checked to be one. */
+export function intLiteral(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new WfeError('INVALID_COMMAND', `expected an integer, got ${value}`, { value });
+  return String(value);
+}

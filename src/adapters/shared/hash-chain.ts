@@ -6,15 +6,28 @@ import type { EventMeta, StoredEvent } from '../../ports/event-log.js';
 /** The hash of "no previous event": the first event of a stream chains to this. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** sha256 over the previous hash and the canonical JSON of everything stored but the position. */
+/**
+ * sha256 over the previous hash and the canonical JSON of everything stored but the position:
+ * `prev + "\n" + canonical({ e: event, m: meta, s: streamId, t: recordedAt, v: version })`.
+ */
 export function chainHash(
   prevHash: string,
   e: { streamId: string; version: number; recordedAt: number; event: WorkflowEvent; meta: EventMeta },
 ): string {
+  return linkHash(prevHash, e.streamId, e.version, e.recordedAt, canonicalJson(e.event), canonicalJson(e.meta));
+}
+
+/**
+ * The same hash from the canonical JSON of the event (`body`) and of the meta (`metaJson`): the
+ * bytes a log stores, serialised once. The object `{e, m, s, t, v}` is written out in its canonical
+ * key order, so the result is exactly {@link chainHash}'s.
+ */
+export function linkHash(prevHash: string, streamId: string, version: number, recordedAt: number, body: string, metaJson: string): string {
+  if (!Number.isFinite(recordedAt)) throw new TypeError(`not JSON: ${recordedAt}`);
   return createHash('sha256')
     .update(prevHash)
     .update('\n')
-    .update(canonicalJson({ s: e.streamId, v: e.version, t: e.recordedAt, e: e.event, m: e.meta }))
+    .update(`{"e":${body},"m":${metaJson},"s":${JSON.stringify(streamId)},"t":${JSON.stringify(recordedAt)},"v":${JSON.stringify(version)}}`)
     .digest('hex');
 }
 

@@ -1,6 +1,8 @@
-import { chainHash, GENESIS_HASH } from '../shared/hash-chain.js';
+import { canonicalJson } from '../../domain/json.js';
+import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
 import type { InlineWrites } from '../../ports/inline-writes.js';
+import type { Lease } from '../../ports/lock.js';
 import { assertAppendable } from '../memory/assert-appendable.js';
 import type { FenceCheck } from '../memory/memory-event-log.js';
 import { numericPosition, positionParam } from '../shared/numeric-position.js';
@@ -33,7 +35,9 @@ export interface SqliteEventLogOptions {
    * Writes a successful request's inline projections inside the append's transaction (the index,
    * snapshot and projection tables of the same file); without it `inlineWritten` is false.
    */
-  readonly writeInline?: (writes: InlineWrites) => void;
+  readonly writeInline?: (writes: InlineWrites) => Lease | undefined;
+  /** Which work writes `writeInline` takes (queue entry, lease); see `EventLog.inlineWork`. */
+  readonly inlineWork?: EventLog['inlineWork'];
 }
 
 /**
@@ -66,18 +70,19 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     const last = store.statement(LAST_OF_STREAM).get(streamId) as { version: number; hash: string } | undefined;
     const actualVersion = last?.version ?? 0;
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
-    const meta = req.meta ?? {};
-    const metaJson = JSON.stringify(meta);
+    // Serialised once, canonically: the stored bytes are the bytes the chain hash covers.
+    const metaJson = canonicalJson(req.meta ?? {});
     const insert = store.statement(INSERT_EVENT);
     let prev = last?.hash ?? GENESIS_HASH;
     let lastPosition = 0;
     let version = actualVersion;
     for (const [i, event] of req.events.entries()) {
       version++;
-      const hash = chainHash(prev, { streamId, version, recordedAt, event, meta });
+      const body = canonicalJson(event);
+      const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       // Signed as it is inserted: rows are never updated (a trigger refuses it).
       const signature = req.sign && i === req.events.length - 1 ? req.sign(hash) : null;
-      const info = insert.run(streamId, version, recordedAt, event.type, JSON.stringify(event), metaJson, hash, signature);
+      const info = insert.run(streamId, version, recordedAt, event.type, body, metaJson, hash, signature);
       lastPosition = Number(info.lastInsertRowid);
       prev = hash;
     }
@@ -85,7 +90,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       const row = store.statement('SELECT coalesce(max(position), 0) AS p FROM events WHERE stream_id = ?').get(streamId) as { p: number };
       lastPosition = row.p;
     }
-    if (options.writeInline && req.inline) options.writeInline(req.inline);
+    const lease = options.writeInline && req.inline ? options.writeInline(req.inline) : undefined;
     return {
       ok: true,
       streamId,
@@ -93,6 +98,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       lastPosition: numericPosition(lastPosition),
       lastHash: prev,
       inlineWritten: options.writeInline !== undefined,
+      ...(lease ? { lease } : {}),
     };
   };
 
@@ -115,6 +121,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
   let closed = false;
 
   return {
+    ...(options.inlineWork ? { inlineWork: options.inlineWork } : {}),
     async appendBatch(requests) {
       if (requests.length === 0) return [];
       assertAppendable(requests);

@@ -1,4 +1,5 @@
-import type { LockProvider } from '../../ports/lock.js';
+import type { LeaseWrite } from '../../ports/inline-writes.js';
+import type { Lease, LockProvider } from '../../ports/lock.js';
 import type { SqliteStore } from './open-sqlite-database.js';
 
 // One statement: take the key when free or expired, bumping its fencing token; no row back = held.
@@ -10,6 +11,16 @@ const ACQUIRE = `
 const RENEW = 'UPDATE locks SET expires_at = @expires WHERE key = @key AND owner = @owner AND token = @token AND expires_at > @now';
 // The row stays, so the key's next token is still greater than every one issued before.
 const RELEASE = 'UPDATE locks SET owner = NULL, expires_at = 0 WHERE key = @key AND owner = @owner AND token = @token';
+
+/** Apply a lease change that rides with an append, inside the append's transaction: the lease taken, if it was free. */
+export function writeLeaseRow(store: SqliteStore, w: LeaseWrite): Lease | undefined {
+  if (w.op === 'release') {
+    store.statement(RELEASE).run({ key: w.key, owner: w.owner, token: w.token });
+    return undefined;
+  }
+  const row = store.statement(ACQUIRE).get({ key: w.key, owner: w.owner, now: w.now, expires: w.expiresAt }) as { token: number } | undefined;
+  return row ? { key: w.key, owner: w.owner, token: row.token, expiresAt: w.expiresAt } : undefined;
+}
 
 /** Leases on SQLite, shared by every process using the file; tokens count acquisitions per key. */
 export function createSqliteLockProvider(store: SqliteStore, clock: () => number, onClose?: () => void): LockProvider {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LockProvider } from '../../ports/lock.js';
 import type { Persistence } from '../../ports/persistence.js';
 import { createMemoryLockProvider } from '../memory/memory-lock-provider.js';
 import { createMemoryWakeupChannel } from '../memory/memory-wakeup-channel.js';
@@ -7,10 +8,10 @@ import { createSqliteDefinitionStore } from './sqlite-definition-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
 import { createSqliteExternalEventStore } from './sqlite-external-event-store.js';
 import { createSqliteInstanceIndex, upsertInstanceRow } from './sqlite-instance-index.js';
-import { createSqliteLockProvider } from './sqlite-lock-provider.js';
+import { createSqliteLockProvider, writeLeaseRow } from './sqlite-lock-provider.js';
 import { createSqliteProjectionStore, writeDocumentRows } from './sqlite-projection-store.js';
 import { createSqliteSnapshotStore, saveSnapshotRow } from './sqlite-snapshot-store.js';
-import { createSqliteWorkQueue } from './sqlite-work-queue.js';
+import { createSqliteWorkQueue, writeQueueRow } from './sqlite-work-queue.js';
 
 export interface SqlitePersistenceOptions {
   /** The database file, created with its folder if missing; `':memory:'` for a private in-memory database. */
@@ -69,6 +70,10 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
   const wakeupsLetGo = letGo();
   const local = options.lock === 'shared' ? undefined : createMemoryLockProvider({ clock });
   const localLetGo = letGo();
+  const queue = createSqliteWorkQueue(store, letGo());
+  const lock: LockProvider = local
+    ? { acquire: local.acquire, renew: local.renew, release: local.release, close: async () => localLetGo() }
+    : createSqliteLockProvider(store, clock, letGo());
   return {
     path: options.path,
     log: createSqliteEventLog(store, {
@@ -76,18 +81,20 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
       ...(options.fenceKey ? { fenceKey: options.fenceKey } : {}),
       ...(local ? { checkFence: (key: string, fence: { owner: string; token: number }) => local.fenceProblem(key, fence) } : {}),
       onClose: letGo(),
-      // Inline projections commit with the events: read-your-writes, and no commit of their own.
+      // Inline projections, queue entries and shared leases commit with the events: read-your-writes,
+      // and no commit of their own (a local lease costs no write at all).
+      inlineWork: local ? { queue } : { queue, lock },
       writeInline: (writes) => {
         if (writes.instance) upsertInstanceRow(store, writes.instance);
         if (writes.snapshot) saveSnapshotRow(store, writes.snapshot);
         if (writes.documents) writeDocumentRows(store, writes.documents);
+        if (writes.queue) writeQueueRow(store, writes.queue);
+        return writes.lease && !local ? writeLeaseRow(store, writes.lease) : undefined;
       },
     }),
     snapshots: createSqliteSnapshotStore(store),
-    queue: createSqliteWorkQueue(store, letGo()),
-    lock: local
-      ? { acquire: local.acquire, renew: local.renew, release: local.release, close: async () => localLetGo() }
-      : createSqliteLockProvider(store, clock, letGo()),
+    queue,
+    lock,
     events: createSqliteExternalEventStore(store, options.newToken ?? randomUUID, letGo()),
     instances: createSqliteInstanceIndex(store, letGo()),
     definitions: createSqliteDefinitionStore(store),

@@ -1,3 +1,4 @@
+import type { QueueWrite } from '../../ports/inline-writes.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 import type { SqliteStore } from './open-sqlite-database.js';
 
@@ -15,6 +16,13 @@ const CLAIM = `
     WHERE due_at <= @now AND (claimed_by IS NULL OR claim_until <= @now)
     ORDER BY due_at, instance_id LIMIT @limit)
   RETURNING instance_id, due_at`;
+// The start of an instance queued and claimed by the host that runs it, in the start's transaction.
+// An existing row (a start that crashed before its append) keeps its claim: the lease guards the run.
+const ENQUEUE_CLAIMED = `
+  INSERT INTO queue (instance_id, due_at, claimed_by, claim_until) VALUES (@id, @due, @owner, @until)
+  ON CONFLICT (instance_id) DO UPDATE SET
+    due_at     = CASE WHEN claimed_by IS NULL THEN min(due_at, excluded.due_at) ELSE due_at END,
+    requeue_at = CASE WHEN claimed_by IS NULL THEN requeue_at ELSE min(coalesce(requeue_at, excluded.due_at), excluded.due_at) END`;
 const RELEASE_KEEP = `
   UPDATE queue SET
     due_at = min(coalesce(@next, requeue_at), coalesce(requeue_at, @next)),
@@ -25,6 +33,21 @@ const RELEASE_DROP = 'DELETE FROM queue WHERE instance_id = @id AND claimed_by =
 const NEXT_DUE = 'SELECT min(CASE WHEN claimed_by IS NULL THEN due_at ELSE max(due_at, claim_until) END) AS next FROM queue';
 const REMOVE = 'DELETE FROM queue WHERE instance_id = ?';
 
+/** Apply a queue change that rides with an append, inside the append's transaction. */
+export function writeQueueRow(store: SqliteStore, w: QueueWrite): void {
+  if (w.op === 'enqueue') {
+    if (w.claim) store.statement(ENQUEUE_CLAIMED).run({ id: w.instanceId, due: w.dueAt, owner: w.claim.owner, until: w.claim.until });
+    else store.statement(ENQUEUE).run({ id: w.instanceId, due: w.dueAt });
+    return;
+  }
+  releaseRow(store, w.owner, w.instanceId, w.nextDueAt);
+}
+
+function releaseRow(store: SqliteStore, owner: string, instanceId: string, nextDueAt: number | undefined): void {
+  const params = { id: instanceId, owner, next: nextDueAt ?? null };
+  if (store.statement(RELEASE_KEEP).run(params).changes === 0) store.statement(RELEASE_DROP).run({ id: instanceId, owner });
+}
+
 /** The work queue on SQLite: one row per instance; a claim is one UPDATE, atomic across processes. */
 export function createSqliteWorkQueue(store: SqliteStore, onClose?: () => void): WorkQueue {
   const { db } = store;
@@ -32,10 +55,7 @@ export function createSqliteWorkQueue(store: SqliteStore, onClose?: () => void):
     for (const { instanceId, dueAt } of items) store.statement(ENQUEUE).run({ id: instanceId, due: dueAt });
   });
   const releaseAll = db.transaction((owner: string, items: readonly { instanceId: string; nextDueAt?: number }[]) => {
-    for (const { instanceId, nextDueAt } of items) {
-      const params = { id: instanceId, owner, next: nextDueAt ?? null };
-      if (store.statement(RELEASE_KEEP).run(params).changes === 0) store.statement(RELEASE_DROP).run({ id: instanceId, owner });
-    }
+    for (const { instanceId, nextDueAt } of items) releaseRow(store, owner, instanceId, nextDueAt);
   });
   const removeAll = db.transaction((ids: readonly string[]) => {
     for (const id of ids) store.statement(REMOVE).run(id);
