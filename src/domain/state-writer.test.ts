@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { workflow } from './builder.js';
 import { decide } from './decide.js';
 import { EMPTY_STATE, fold } from './evolve.js';
 import type { WorkflowEvent } from './events.js';
 import type { ExecutionPointer, InstanceState } from './state.js';
-import { copyPointer, copyState } from './state-writer.js';
+import { copyPointer, copyState, freezeStates } from './state-writer.js';
 
 // `Required<…>`: adding a field to the type without adding it here (and to the copy) fails to compile.
 const everyPointerField: Required<ExecutionPointer> = {
@@ -50,7 +50,7 @@ describe('fold never writes the state it folds onto, and hands out frozen states
     expect(s1.pointerChunks[0]?.[0]?.status).toBe('pending');
   });
 
-  it('a write to a state handed out throws', () => {
+  it('with freezeStates(true) (the test suite\'s setting) a write to a state handed out throws', () => {
     const p = s1.pointerChunks[0]?.[0] as { status: string };
     expect(() => {
       p.status = 'complete';
@@ -61,5 +61,25 @@ describe('fold never writes the state it folds onto, and hands out frozen states
     expect(() => {
       (s1.activeInChunk as number[])[0] = 0;
     }).toThrow(TypeError);
+  });
+});
+
+describe('freezeStates', () => {
+  afterAll(() => freezeStates(true));
+  const events: WorkflowEvent[] = [
+    { type: 'WorkflowStarted', instanceId: 'x', definitionId: 'd', definitionVersion: 1, data: { a: [1] }, v: 1, at: 1 },
+    { type: 'StepsActivated', pointers: [{ id: 0, stepId: 0, scope: [] }], v: 1, at: 1 },
+  ];
+  const more: WorkflowEvent[] = [{ type: 'StepStarted', pointerId: 0, attempt: 1, v: 1, at: 2 }];
+
+  it('changes whether states are frozen, not what they hold', () => {
+    freezeStates(false);
+    const loose = fold(fold(undefined, events), more);
+    freezeStates(true);
+    const frozen = fold(fold(undefined, events), more);
+    expect(loose).toStrictEqual(frozen);
+    expect(Object.isFrozen(loose)).toBe(false);
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(Object.isFrozen(frozen.pointerChunks[0]?.[0])).toBe(true);
   });
 });

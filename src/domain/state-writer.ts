@@ -14,6 +14,17 @@ export type WritablePointer = { -readonly [K in keyof ExecutionPointer]: Executi
 /** A module constant (an imported binding can cost a getter call per use under some loaders). */
 const CHUNK: number = POINTER_CHUNK;
 
+let freezing = false;
+
+/**
+ * Whether states made from now on are frozen (shallowly, every object a fold or decide makes; see
+ * `InstanceState`). Off by default, for speed; the test suite turns it on (test/setup/freeze-states.ts),
+ * so that any code writing to a state fails there. It changes no value, only whether writes throw.
+ */
+export function freezeStates(on: boolean): void {
+  freezing = on;
+}
+
 const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
 
 /**
@@ -83,8 +94,9 @@ export function copyState(b: InstanceState): WritableState {
  * The base and everything reachable from it are never written. The workflow data alone goes through
  * an immer draft (created when the first patch comes), for structural sharing of user data.
  *
- * `finish` shallowly freezes every object the writer created (state, chunk list, chunks, pointers,
- * records): a state handed out cannot be changed by mistake, and the next batch copies what it changes.
+ * With `freezeStates(true)` (the test suite's setting), `finish` shallowly freezes every object the
+ * writer created (state, chunk list, chunks, pointers, records), so that a write to a state handed
+ * out throws. Off by default: freezing was a third of the live path's cost.
  * A writer started from the empty state (a full replay) owns everything it builds and copies nothing.
  */
 export class StateWriter {
@@ -99,6 +111,7 @@ export class StateWriter {
   private consumedOwned: boolean;
   private chainsOwned: boolean;
   private dataWritable: boolean;
+  private drafted = false;
 
   constructor(base: InstanceState) {
     this.fresh = base.version === 0;
@@ -197,16 +210,24 @@ export class StateWriter {
   /** A holder of the data that patches may change in place (an immer draft of shared data). */
   data(): { data: Json } {
     if (!this.dataWritable) {
-      if (isObject(this.s.data)) this.s.data = createDraft(this.s.data) as Json;
+      if (isObject(this.s.data)) {
+        this.s.data = createDraft(this.s.data) as Json;
+        this.drafted = true;
+      }
       this.dataWritable = true;
     }
     return this.s as { data: Json };
   }
 
-  /** The new state, with everything the writer made frozen (shallowly; data by immer). */
+  /** The new state (with everything the writer made frozen, when `freezeStates` is on; data by immer). */
   finish(): InstanceState {
     const s = this.s;
-    if (isDraft(s.data)) s.data = finishDraft(s.data as Draft<object>) as Json;
+    if (this.drafted && isDraft(s.data)) s.data = finishDraft(s.data as Draft<object>) as Json;
+    if (freezing) this.freeze(s);
+    return s;
+  }
+
+  private freeze(s: WritableState): void {
     if (this.fresh) {
       for (const chunk of s.pointerChunks) {
         for (const p of chunk) Object.freeze(p);
@@ -220,6 +241,6 @@ export class StateWriter {
     if (this.activeOwned) Object.freeze(s.activeInChunk);
     if (this.consumedOwned) Object.freeze(s.consumed);
     if (this.chainsOwned) Object.freeze(s.chains);
-    return Object.freeze(s);
+    Object.freeze(s);
   }
 }

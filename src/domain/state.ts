@@ -66,15 +66,17 @@ export interface HandlerChain {
 export const POINTER_CHUNK = 128;
 
 /**
- * The state of one instance: what its events fold into. Immutable, and guaranteed so in two ways:
- * - every object `fold` / `decide` create for a state (the state, its chunk list, chunks, pointers,
- *   `activeInChunk`, and the `consumed` and `chains` records) is shallowly `Object.freeze`d before it is
- *   handed out, so a write to it throws (modules are strict); the workflow data is frozen by immer
- *   where a patch changed it (live path);
- * - the domain never writes an object it did not create in the same fold (copy-on-write, see
- *   `StateWriter`): values events carry (data, outcomes, items, event data) are copied in, and values
- *   a state shares with an event (pointer scopes) or an earlier state are never changed by anyone.
- * A state loaded from a snapshot (plain JSON, not frozen) is therefore safe too: it is only read.
+ * The state of one instance: what its events fold into. Immutable. What guarantees it:
+ * - by construction, always: the domain never writes an object it did not create in the same fold
+ *   or decision (copy-on-write, see `StateWriter`): values events carry (data, outcomes, items,
+ *   event data) are copied in, and what a state shares with an event (pointer scopes) or an earlier
+ *   state is never changed by anyone. The workflow data is changed only through immer drafts, which
+ *   freeze what they produce.
+ * - by freezing, in tests: with `freezeStates(true)` (set for the whole test suite), every object a
+ *   fold or decision makes for a state (the state, its chunk list, chunks, pointers, `activeInChunk`,
+ *   the `consumed` and `chains` records) is shallowly frozen, so any code that writes to a state it
+ *   was handed throws there. Off by default in production: it was a third of the live path's cost.
+ * A state loaded from a snapshot (plain JSON) is safe too: it is only ever read.
  */
 export interface InstanceState {
   readonly instanceId: string;
