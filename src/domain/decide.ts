@@ -215,7 +215,7 @@ class Session {
     this.mustBeRunnable();
     const p = this.ptr(pointerId);
     // A failure of user code that runs while a step waits (its cancel condition threw) fails it too.
-    const runnable = ['pending', 'sleeping', 'running'].includes(p.status) || waitTimedOut(p, this.now) || (x.kind === 'failed' && x.during === 'cancelCondition' && p.status === 'waitingForEvent');
+    const runnable = p.status === 'pending' || p.status === 'sleeping' || p.status === 'running' || waitTimedOut(p, this.now) || (x.kind === 'failed' && x.during === 'cancelCondition' && p.status === 'waitingForEvent');
     if (!p.active || !runnable) {
       reject('INVALID_STATE', `pointer ${p.id} is ${p.status}, not runnable`, { pointerId });
     }
@@ -271,13 +271,14 @@ class Session {
     for (const it of items) {
       for (const child of children) {
         const hasItem = it.hasItem ?? container.hasItem;
-        pointers.push({
-          id: id++,
-          stepId: child,
-          scope,
-          ...(hasItem ? { hasItem: true, item: it.hasItem ? (it.item ?? null) : (container.item ?? null) } : {}),
-          ...(container.handler ? { handler: true } : {}),
-        });
+        // Assigned field by field, not spread: this runs once per forEach item.
+        const np: Mutable<NewPointer> = { id: id++, stepId: child, scope };
+        if (hasItem) {
+          np.hasItem = true;
+          np.item = it.hasItem ? (it.item ?? null) : (container.item ?? null);
+        }
+        if (container.handler) np.handler = true;
+        pointers.push(np);
       }
     }
     this.emit({ type: 'BranchesStarted', pointerId: container.id, pointers, ...(persistenceData !== undefined ? { persistenceData } : {}) });
@@ -316,7 +317,10 @@ class Session {
 
   /** A pointer proceeds: record it, then its ensure block or its successors. */
   private complete(pointerId: number, outcome: Json | undefined, matched: readonly number[], patches: StepCompletedPatches, followOutcomes = true): void {
-    this.emit({ type: 'StepCompleted', pointerId, ...(outcome !== undefined ? { outcome } : {}), ...(patches && patches.length > 0 ? { patches } : {}) });
+    const e: Mutable<EventOf<'StepCompleted'>> = { type: 'StepCompleted', pointerId };
+    if (outcome !== undefined) e.outcome = outcome;
+    if (patches && patches.length > 0) e.patches = patches;
+    this.emit(e);
     const p = this.ptr(pointerId);
     const step = this.step(p);
     if (followOutcomes && step.ensure !== undefined) {
@@ -333,17 +337,17 @@ class Session {
     const step = this.step(p);
     const pointers: NewPointer[] = [];
     let id = this.nextId();
-    step.outcomes.forEach((o, i) => {
-      if (!matches(o, i, outcome, matched)) return;
-      pointers.push({
-        id: id++,
-        stepId: o.next,
-        scope: p.scope,
-        predecessorId: p.id,
-        ...(p.hasItem ? { hasItem: true, item: p.item ?? null } : {}),
-        ...(p.handler ? { handler: true } : {}),
-      });
-    });
+    for (let i = 0; i < step.outcomes.length; i++) {
+      const o = step.outcomes[i] as (typeof step.outcomes)[number];
+      if (!matches(o, i, outcome, matched)) continue;
+      const np: Mutable<NewPointer> = { id: id++, stepId: o.next, scope: p.scope, predecessorId: p.id };
+      if (p.hasItem) {
+        np.hasItem = true;
+        np.item = p.item ?? null;
+      }
+      if (p.handler) np.handler = true;
+      pointers.push(np);
+    }
     if (pointers.length > 0) this.emit({ type: 'StepsActivated', pointers });
   }
 
@@ -601,7 +605,7 @@ class Session {
   /** Once nothing is active and no chain runs, the workflow ends: completed, or failed. */
   settle(): void {
     if (this.d.status !== 'runnable' || this.d.version === 0) return;
-    if (this.d.activeCount > 0 || Object.keys(this.d.chains).length > 0) return;
+    if (this.d.activeCount > 0 || hasKeys(this.d.chains)) return;
     if (this.d.failing) {
       this.emit({ type: 'WorkflowFailed', error: this.d.failing as StepFailure });
       return;
@@ -616,6 +620,15 @@ class Session {
     }
     this.emit({ type: 'WorkflowCompleted' });
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type EventOf<T extends WorkflowEvent['type']> = Omit<Extract<WorkflowEvent, { type: T }>, 'v' | 'at'>;
+
+/** Whether an object has an own key (without making the list of keys). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
 }
 
 type StepCompletedPatches = Extract<Execution, { kind: 'completed' }>['patches'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyJson, type Json } from './json.js';
+import { copyJson, findNonJson, type Json } from './json.js';
 
 describe('copyJson', () => {
   it('copies nested objects and arrays: equal, and sharing no object with the original', () => {
@@ -23,5 +23,20 @@ describe('copyJson', () => {
 
   it('returns scalars as they are', () => {
     for (const v of [null, 0, 'a', false] as Json[]) expect(copyJson(v)).toBe(v);
+  });
+});
+
+describe('findNonJson', () => {
+  it('says where a value stops being JSON, also deep down and past the fast check', () => {
+    expect(findNonJson({ a: [1, { b: undefined, c: 'x' }] })).toBeUndefined();
+    expect(findNonJson({ a: [1, { at: new Date(0) }] })).toBe('$.a[1].at (a Date instance)');
+    expect(findNonJson({ n: Number.NaN })).toBe('$.n (NaN)');
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { back: cyclic };
+    expect(findNonJson(cyclic)).toBe('$.self.back (a cycle)');
+    let deep: unknown = 1;
+    for (let i = 0; i < 600; i++) deep = [deep];
+    expect(findNonJson(deep)).toBeUndefined();
+    expect(findNonJson({ f: () => 1 })).toBe('$.f (a function)');
   });
 });

@@ -56,6 +56,8 @@ export function canonicalJson(value: unknown): string {
  * Rejects functions, symbols, bigints, non-finite numbers, class instances (Date, Map, ...) and cycles.
  */
 export function findNonJson(value: unknown, path = '$', seen: Set<object> = new Set()): string | undefined {
+  // The usual answer, "it is JSON", without making a path string per member.
+  if (path === '$' && seen.size === 0 && isPlainJson(value, 0)) return undefined;
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -90,5 +92,31 @@ export function findNonJson(value: unknown, path = '$', seen: Set<object> = new 
       return undefined;
     default:
       return `${path} (a ${typeof value})`;
+  }
+}
+
+/** `findNonJson`'s rules as a yes/no, without paths; false past a depth of 500 (a cycle is told apart there). */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 500) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k of Object.keys(value)) if (!isPlainJson((value as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
   }
 }

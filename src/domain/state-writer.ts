@@ -87,6 +87,25 @@ export function copyState(b: InstanceState): WritableState {
   return s;
 }
 
+/** A set of ids: a short list (a batch usually changes a few pointers), and a `Set` once it grows. */
+class Ids {
+  readonly list: number[] = [];
+  private set: Set<number> | undefined;
+
+  has(id: number): boolean {
+    if (this.set) return this.set.has(id);
+    const l = this.list;
+    for (let i = 0; i < l.length; i++) if (l[i] === id) return true;
+    return false;
+  }
+
+  add(id: number): void {
+    this.list.push(id);
+    if (this.set) this.set.add(id);
+    else if (this.list.length > 16) this.set = new Set(this.list);
+  }
+}
+
 /**
  * Builds the next state from a base state by hand-written copy-on-write: the top object is copied
  * once, and a pointer, its chunk, the chunk list, `activeInChunk`, `consumed` or `chains` are copied the
@@ -105,8 +124,8 @@ export class StateWriter {
   /** Built from the empty state: every object reachable from `s` is the writer's own. */
   private readonly fresh: boolean;
   private chunksOwned: boolean;
-  private readonly ownedChunks = new Set<number>();
-  private readonly ownedPointers = new Set<number>();
+  private readonly ownedChunks = new Ids();
+  private readonly ownedPointers = new Ids();
   private activeOwned: boolean;
   private consumedOwned: boolean;
   private chainsOwned: boolean;
@@ -234,8 +253,8 @@ export class StateWriter {
         Object.freeze(chunk);
       }
     } else {
-      for (const id of this.ownedPointers) Object.freeze(this.find(id));
-      for (const ci of this.ownedChunks) Object.freeze(s.pointerChunks[ci]);
+      for (const id of this.ownedPointers.list) Object.freeze(this.find(id));
+      for (const ci of this.ownedChunks.list) Object.freeze(s.pointerChunks[ci]);
     }
     if (this.chunksOwned) Object.freeze(s.pointerChunks);
     if (this.activeOwned) Object.freeze(s.activeInChunk);

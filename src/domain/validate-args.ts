@@ -60,11 +60,18 @@ export function normaliseJson(argument: string, value: unknown): Json {
 
 function withoutUndefined(value: unknown): Json | undefined {
   if (value === null || typeof value !== 'object') return value as Json | undefined;
-  if (Array.isArray(value)) return value.map((v) => withoutUndefined(v) ?? null);
+  if (Array.isArray(value)) {
+    const out = new Array<Json>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = withoutUndefined(value[i]) ?? null;
+    return out;
+  }
   const out: { [key: string]: Json } = {};
-  for (const [k, v] of Object.entries(value)) {
-    const x = withoutUndefined(v);
-    if (x !== undefined) out[k] = x;
+  for (const k of Object.keys(value)) {
+    const x = withoutUndefined((value as Record<string, unknown>)[k]);
+    if (x === undefined) continue;
+    // A "__proto__" member (JSON.parse makes one) stays a member, as in the log.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
   }
   return out;
 }
