@@ -107,25 +107,41 @@ function mergePersistence(c: WritablePointer, data: Json): void {
 const clone = copyJson;
 
 /**
- * Apply immer-format patches to a plain object or a draft, in place. Total: parallel branches record
- * patches against the same base, so a patch can find its target gone (a sibling removed the parent,
- * or shortened the array it indexes). Such a patch is dropped, deterministically; appends (`-`)
- * always apply. The data stays JSON (no holes in arrays) whatever the order.
+ * Apply immer-format patches to the data in `d`. Total: parallel branches record patches against
+ * the same base, so a patch can find its target gone (a sibling removed the parent, or shortened
+ * the array it indexes). Such a patch is dropped, deterministically; appends (`-`) always apply.
+ * The data stays JSON (no holes in arrays) whatever the order. Only own members are followed, and a
+ * `__proto__` member is written as a member (never the prototype).
+ *
+ * `own(container)` is called on each object or array on a patch's path before it is written (or
+ * followed): it returns the container to write, a copy when the original is shared (copy-on-write,
+ * `StateWriter.ownData`); without it the data is changed in place.
  */
-export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[]): void {
+export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[], own: <T extends object>(container: T) => T = (c) => c): void {
   for (const patch of patches) {
     if (patch.path.length === 0) {
       d.data = patch.op === 'remove' ? null : clone(patch.value ?? null);
       continue;
     }
-    let target: unknown = d.data;
-    for (let i = 0; i < patch.path.length - 1 && target !== undefined; i++) {
-      target = target !== null && typeof target === 'object' ? (target as Record<string, unknown>)[patch.path[i] as string] : undefined;
+    if (!isContainer(d.data)) continue;
+    let target: Json[] | { [key: string]: Json } = own(d.data);
+    d.data = target;
+    let found = true;
+    for (let i = 0; i < patch.path.length - 1; i++) {
+      const k = patch.path[i] as string | number;
+      const next = Object.prototype.hasOwnProperty.call(target, k) ? (target as Record<string | number, Json>)[k] : undefined;
+      if (!isContainer(next)) {
+        found = false;
+        break;
+      }
+      const mine = own(next);
+      if (mine !== next) (target as Record<string | number, Json>)[k] = mine;
+      target = mine;
     }
-    if (target === null || typeof target !== 'object') continue;
+    if (!found) continue;
     const key = patch.path[patch.path.length - 1] as string | number;
     if (Array.isArray(target)) {
-      const arr = target as Json[];
+      const arr = target;
       if (key === 'length') {
         if (patch.op === 'replace' && typeof patch.value === 'number' && patch.value <= arr.length) arr.length = patch.value;
         continue;
@@ -139,12 +155,15 @@ export function applyDataPatches(d: { data: Json }, patches: readonly DataPatch[
         else arr[index] = clone(patch.value ?? null);
       }
     } else {
-      const obj = target as Record<string, Json>;
+      const obj = target;
       if (patch.op === 'remove') delete obj[key];
+      else if (key === '__proto__') Object.defineProperty(obj, key, { value: clone(patch.value ?? null), enumerable: true, writable: true, configurable: true });
       else obj[key] = clone(patch.value ?? null);
     }
   }
 }
+
+const isContainer = (v: Json | undefined): v is Json[] | { [key: string]: Json } => v !== null && typeof v === 'object';
 
 /** The one place where events change state. */
 export function apply(w: StateWriter, e: WorkflowEvent): void {
@@ -189,7 +208,7 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
     }
     case 'StepCompleted': {
       const p = w.pointer(e.pointerId);
-      if (e.patches && e.patches.length > 0) applyDataPatches(w.data(), e.patches);
+      if (e.patches && e.patches.length > 0) w.patchData(e.patches, applyDataPatches);
       if (e.outcome !== undefined) p.outcome = clone(e.outcome);
       if (p.error !== undefined) delete p.error;
       endPointer(w, e.pointerId, 'complete', e.at);
@@ -265,7 +284,7 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
       for (const id of e.pointerIds) endPointer(w, id, 'cancelled', e.at);
       return;
     case 'DataChanged':
-      applyDataPatches(w.data(), e.patches);
+      w.patchData(e.patches, applyDataPatches);
       return;
     case 'WorkflowSuspended':
       d.status = 'suspended';

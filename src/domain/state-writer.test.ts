@@ -83,3 +83,25 @@ describe('freezeStates', () => {
     expect(Object.isFrozen(frozen.pointerChunks[0]?.[0])).toBe(true);
   });
 });
+
+describe('data patches on the live path (copy-on-write)', () => {
+  const base = fold(undefined, [
+    { type: 'WorkflowStarted', instanceId: 'x', definitionId: 'd', definitionVersion: 1, data: { a: { b: [1, 2] }, keep: { k: 1 } }, v: 1, at: 1 },
+  ]);
+  it('copies only the path it writes: the earlier state keeps its data, untouched parts are shared', () => {
+    const next = fold(base, [
+      { type: 'DataChanged', reason: 'r', patches: [{ op: 'add', path: ['a', 'b', '-'], value: 3 }, { op: 'replace', path: ['a', 'c'], value: { d: 1 } }], v: 1, at: 2 },
+    ]);
+    expect(base.data).toEqual({ a: { b: [1, 2] }, keep: { k: 1 } });
+    expect(next.data).toEqual({ a: { b: [1, 2, 3], c: { d: 1 } }, keep: { k: 1 } });
+    expect((next.data as { keep: object }).keep).toBe((base.data as { keep: object }).keep);
+  });
+  it('never follows or writes a prototype: a __proto__ path is dropped, a __proto__ key is a member', () => {
+    const next = fold(base, [
+      { type: 'DataChanged', reason: 'r', patches: [{ op: 'replace', path: ['__proto__', 'polluted'], value: true }, { op: 'add', path: ['__proto__'], value: { x: 1 } }], v: 1, at: 2 },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(next.data)).toBe(Object.prototype);
+    expect(Object.keys(next.data as object)).toContain('__proto__');
+  });
+});

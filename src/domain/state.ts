@@ -70,12 +70,11 @@ export const POINTER_CHUNK = 128;
  * - by construction, always: the domain never writes an object it did not create in the same fold
  *   or decision (copy-on-write, see `StateWriter`): values events carry (data, outcomes, items,
  *   event data) are copied in, and what a state shares with an event (pointer scopes) or an earlier
- *   state is never changed by anyone. The workflow data is changed only through immer drafts, which
- *   freeze what they produce.
+ *   state is never changed by anyone; a patch copies each object or array on its path first.
  * - by freezing, in tests: with `freezeStates(true)` (set for the whole test suite), every object a
  *   fold or decision makes for a state (the state, its chunk list, chunks, pointers, `activeInChunk`,
- *   the `consumed` and `chains` records) is shallowly frozen, so any code that writes to a state it
- *   was handed throws there. Off by default in production: it was a third of the live path's cost.
+ *   the `consumed` and `chains` records) is shallowly frozen, and the data deeply, so any code that
+ *   writes to a state it was handed throws there. Off by default in production: it was a third of the live path's cost.
  * A state loaded from a snapshot (plain JSON) is safe too: it is only ever read.
  */
 export interface InstanceState {

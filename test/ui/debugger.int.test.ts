@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium)('the web debugger in headless Chromium', () => {
     const forkHistory = await inspector.history(forkId);
     const forked = forkHistory.find((e) => e.kind === 'fork');
     expect(forked?.actor ?? forkHistory.map((e) => e.actor).join()).toContain('e2e tester');
-    expect(((await inspector.stateAt(forkId)).data as { baked: string[] }).baked.sort()).toEqual(['funghi', 'margherita']);
+    expect(((await inspector.stateAt(forkId)).data as { baked: string[] }).baked.slice().sort()).toEqual(['funghi', 'margherita']);
     await page.screenshot({ path: join(ARTIFACTS, 'fork-complete.png') });
     await page.close();
   }, 120_000);
