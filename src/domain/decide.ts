@@ -9,6 +9,10 @@ import { normaliseJson, validateInstanceId } from './validate-args.js';
 import { activeIds, consumedKey, isTerminal, type ExecutionPointer, type HandlerChain, type InstanceState } from './state.js';
 import { StateWriter, type WritableState } from './state-writer.js';
 
+/** Module constants for what runs per event (a loader that turns imports into getters costs a call per use). */
+const applyEvent = apply;
+const Writer = StateWriter;
+
 /** The events a command produced, and the state they fold into (the same as `fold(state, events)`). */
 export interface Decision {
   readonly events: readonly WorkflowEvent[];
@@ -102,7 +106,7 @@ class Session {
     state: InstanceState,
     private readonly now: number,
   ) {
-    this.w = new StateWriter(state);
+    this.w = new Writer(state);
     this.d = this.w.s;
   }
 
@@ -121,7 +125,7 @@ class Session {
     const event = e as { v: 1; at: number } & EventInput;
     event.v = 1;
     event.at = at;
-    apply(this.w, event as WorkflowEvent);
+    applyEvent(this.w, event as WorkflowEvent);
     this.events.push(event as WorkflowEvent);
   }
 

@@ -35,7 +35,7 @@ export const EMPTY_STATE: InstanceState = freeze(
  */
 export function fold(state: InstanceState | undefined, events: readonly WorkflowEvent[]): InstanceState {
   if (events.length === 0) return state ?? EMPTY_STATE;
-  const w = new StateWriter(state ?? EMPTY_STATE);
+  const w = new Writer(state ?? EMPTY_STATE);
   for (const e of events) apply(w, e);
   return w.finish();
 }
@@ -105,6 +105,9 @@ function mergePersistence(c: WritablePointer, data: Json): void {
 }
 
 const clone = copyJson;
+/** Module constants (a loader that turns imports into getters costs a call per use). */
+const Writer = StateWriter;
+const keyOfConsumed = consumedKey;
 
 /**
  * Apply immer-format patches to the data in `d`. Total: parallel branches record patches against
@@ -263,7 +266,7 @@ export function apply(w: StateWriter, e: WorkflowEvent): void {
       if (p.eventTimeoutAt !== undefined) delete p.eventTimeoutAt;
       p.eventId = e.eventId;
       p.eventData = clone(e.eventData);
-      w.consumed()[consumedKey(p.stepId, e.eventId)] = true;
+      w.consumed()[keyOfConsumed(p.stepId, e.eventId)] = true;
       return;
     }
     case 'CompensationStarted':
