@@ -17,6 +17,7 @@ import { Reconciler } from './reconcile.js';
 import { Retention } from './retention.js';
 import { coalescedNotify, createWriters, type RuntimeContext, type Telemetry } from './runtime-context.js';
 import { Scheduler } from './scheduler.js';
+import { Slicer } from './slicer.js';
 import { Starter } from './starter.js';
 import type { InstanceState } from '../domain/state.js';
 
@@ -79,6 +80,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     hostMeta: { actor: opts.hostId },
     traces: new Map(),
     work: { inflight: new Map(), commanding: new Map(), starting: new Map() },
+    slicer: new Slicer(),
     stopSignal: stop.signal,
     stopping: () => state.stopping,
     wake: () => late.scheduler?.wake(),

@@ -23,7 +23,9 @@ export class Batcher<T, R = void> {
     this.flushing = true;
     // Yield once so that items added in the same tick join this batch.
     await new Promise((r) => setImmediate(r));
-    while (this.pending.length > 0) {
+    for (let first = true; this.pending.length > 0; first = false) {
+      // Between batches, a turn of the event loop: what the last one woke runs first.
+      if (!first) await new Promise((r) => setImmediate(r));
       const batch = this.pending.splice(0, this.maxBatch);
       try {
         const results = await this.run(batch.map((b) => b.item));

@@ -77,6 +77,8 @@ export class InstanceWorker {
     }
     const reg = rt.registry.resolve(state.definitionId, state.definitionVersion);
     for (let pass = 0; pass < rt.opts.maxPassesPerClaim && state.status === 'runnable'; pass++) {
+      const paused = rt.slicer.pause();
+      if (paused) await paused;
       const next = await this.pass(state, reg, lease, run);
       if (next === 'idle') break;
       if (next === 'conflict') {

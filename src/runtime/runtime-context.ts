@@ -4,6 +4,7 @@ import type { InstanceSummary } from '../ports/instance-index.js';
 import type { Persistence } from '../ports/persistence.js';
 import type { Snapshot } from '../ports/snapshot-store.js';
 import { Batcher } from './batcher.js';
+import type { Slicer } from './slicer.js';
 import type { DefinitionRegistry } from './definition-registry.js';
 import type { HostEventName, HostEvents } from './hooks.js';
 import type { CompiledHostOptions } from './host-options.js';
@@ -57,7 +58,8 @@ export interface Writers {
 
 export function createWriters(p: Persistence, hostId: string, sign?: (lastHash: string) => string): Writers {
   return {
-    append: new Batcher((requests) => p.log.appendBatch(sign ? requests.map((r) => ({ ...r, sign })) : requests), 500),
+    // Bounded so that the work a group commit wakes (each instance's next pass) fits a turn of the event loop.
+    append: new Batcher((requests) => p.log.appendBatch(sign ? requests.map((r) => ({ ...r, sign })) : requests), 128),
     enqueue: new Batcher((items) => p.queue.enqueue(items)),
     release: new Batcher((items) => p.queue.release(hostId, items)),
     index: new Batcher((items) => p.instances.upsert(latestPerInstance(items))),
@@ -102,6 +104,8 @@ export interface RuntimeContext {
   /** The envelope meta of events this host appends on its own (not on a caller's behalf). */
   readonly hostMeta: EventMeta;
   readonly work: InstanceWork;
+  /** Keeps the event loop responsive: starts and passes pause here when this turn has run long. */
+  readonly slicer: Slicer;
   /** Aborted when the host stops. */
   readonly stopSignal: AbortSignal;
   /** Is the host stopping (no new passes)? */

@@ -1,5 +1,5 @@
-import { canonicalJson } from '../../domain/json.js';
 import type { WorkflowEvent } from '../../domain/events.js';
+import { encodeJson } from '../shared/encode-json.js';
 import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import { positionOf, type LogPosition } from '../../log/position.js';
 import type { AppendOutcome, AppendRequest, EventLog, EventMeta, StoredEvent } from '../../ports/event-log.js';
@@ -56,11 +56,11 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
     let prev = last?.hash ?? GENESIS_HASH;
     // Serialised once: the copy kept (nothing the caller holds is shared) and the hashed bytes.
-    const metaJson = canonicalJson(req.meta ?? {});
+    const metaJson = encodeJson(req.meta ?? {}, () => `the meta of the append to stream "${streamId}"`, { streamId });
     const meta = JSON.parse(metaJson) as EventMeta;
     req.events.forEach((e, i) => {
       const version = actualVersion + i + 1;
-      const body = canonicalJson(e);
+      const body = encodeJson(e, () => `event ${i + 1} of the append to stream "${streamId}"`, { streamId });
       const event = JSON.parse(body) as WorkflowEvent;
       const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       const stored: StoredEvent = { streamId, version, position: positionOf(++lastPosition), recordedAt, event, meta, hash };

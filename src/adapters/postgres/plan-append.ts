@@ -1,7 +1,8 @@
 import type { WorkflowEvent } from '../../domain/events.js';
 import type { AppendOutcome, AppendRequest } from '../../ports/event-log.js';
 import { WfeError } from '../../domain/errors.js';
-import { canonicalJson, findNonJson } from '../../domain/json.js';
+import { findNonJson } from '../../domain/json.js';
+import { encodeJson } from '../shared/encode-json.js';
 import { assertInlineJson } from '../memory/assert-appendable.js';
 import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import { numericPosition } from '../shared/numeric-position.js';
@@ -127,11 +128,11 @@ export function planAppend(input: PlanInput): AppendPlan {
       return;
     }
     // Serialised once, canonically: the stored text (a json column keeps it as is) is what the hash covers.
-    const metaJson = canonicalJson(r.meta ?? {});
+    const metaJson = encodeJson(r.meta ?? {}, () => `the meta of the append to stream "${r.streamId}"`, { streamId: r.streamId });
     let prev = head.hash;
     r.events.forEach((event: WorkflowEvent, k) => {
       const version = r.expectedVersion + k + 1;
-      const body = canonicalJson(event);
+      const body = encodeJson(event, () => `event ${k + 1} of the append to stream "${r.streamId}"`, { streamId: r.streamId });
       prev = linkHash(prev, r.streamId, version, recordedAt, body, metaJson);
       rows.streamIds.push(r.streamId);
       rows.versions.push(version);

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../domain/json.js';
+import { encodeJson } from '../shared/encode-json.js';
 import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
 import type { InlineWrites } from '../../ports/inline-writes.js';
@@ -71,14 +71,14 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     const actualVersion = last?.version ?? 0;
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
     // Serialised once, canonically: the stored bytes are the bytes the chain hash covers.
-    const metaJson = canonicalJson(req.meta ?? {});
+    const metaJson = encodeJson(req.meta ?? {}, () => `the meta of the append to stream "${streamId}"`, { streamId });
     const insert = store.statement(INSERT_EVENT);
     let prev = last?.hash ?? GENESIS_HASH;
     let lastPosition = 0;
     let version = actualVersion;
     for (const [i, event] of req.events.entries()) {
       version++;
-      const body = canonicalJson(event);
+      const body = encodeJson(event, () => `event ${i + 1} of the append to stream "${streamId}"`, { streamId });
       const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       // Signed as it is inserted: rows are never updated (a trigger refuses it).
       const signature = req.sign && i === req.events.length - 1 ? req.sign(hash) : null;

@@ -20,6 +20,16 @@ const UPSERT = `
     failed_steps = excluded.failed_steps, error = excluded.error, fields = excluded.fields, text = excluded.text,
     search_text = excluded.search_text
   WHERE excluded.version >= instances.version`;
+// The same for the rows an append writes inline: the columns an instance never changes (definition,
+// reference, parent, creation time) are left out of the update, so that their indexes are not
+// rewritten with every step. A row edited by hand keeps such an edit until a rebuild (the full
+// statement above) repairs it; verify reports it meanwhile.
+const UPSERT_LIVE = `${UPSERT.slice(0, UPSERT.indexOf('DO UPDATE SET'))}DO UPDATE SET
+    status = excluded.status, updated_at = excluded.updated_at, completed_at = excluded.completed_at,
+    next_due_at = excluded.next_due_at, version = excluded.version, waiting = excluded.waiting, sleeping = excluded.sleeping,
+    failed_steps = excluded.failed_steps, error = excluded.error, fields = excluded.fields, text = excluded.text,
+    search_text = excluded.search_text
+  WHERE excluded.version >= instances.version`;
 const GET = `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?`;
 const LIST_FIRST = `SELECT ${INSTANCE_COLUMNS} FROM instances ORDER BY instance_id LIMIT ?`;
 const LIST_AFTER = `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE instance_id > ? ORDER BY instance_id LIMIT ?`;
@@ -71,9 +81,12 @@ function toSummary(r: Row, path: string): InstanceSummary {
   };
 }
 
-/** Write one index row inside the caller's transaction (the version guard applies). */
-export function upsertInstanceRow(store: SqliteStore, s: InstanceSummary): void {
-  store.statement(UPSERT).run({
+/**
+ * Write one index row inside the caller's transaction (the version guard applies). `live`: the row
+ * of an append (see UPSERT_LIVE); otherwise every column is written (rebuild, repair).
+ */
+export function upsertInstanceRow(store: SqliteStore, s: InstanceSummary, live = false): void {
+  store.statement(live ? UPSERT_LIVE : UPSERT).run({
     instanceId: s.instanceId,
     definitionId: s.definitionId,
     definitionVersion: s.definitionVersion,

@@ -85,7 +85,7 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
       // and no commit of their own (a local lease costs no write at all).
       inlineWork: local ? { queue } : { queue, lock },
       writeInline: (writes) => {
-        if (writes.instance) upsertInstanceRow(store, writes.instance);
+        if (writes.instance) upsertInstanceRow(store, writes.instance, true);
         if (writes.snapshot) saveSnapshotRow(store, writes.snapshot);
         if (writes.documents) writeDocumentRows(store, writes.documents);
         if (writes.queue) writeQueueRow(store, writes.queue);
