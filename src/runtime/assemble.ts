@@ -105,7 +105,7 @@ export async function assembleRuntime(opts: CompiledHostOptions, p: Persistence,
     // Due again (a timer, or work that arrived during the claim): the loop may be asleep past it.
     scheduler.wake();
   };
-  const scheduler = new Scheduler(rt, (id) => runInstance(id));
+  const scheduler = new Scheduler(rt, (id, claim) => runInstance(id, claim));
   late.scheduler = scheduler;
   const unsubscribe = p.wakeups?.onWakeup(() => scheduler.wake());
   stop.signal.addEventListener('abort', () => unsubscribe?.(), { once: true });

@@ -39,9 +39,14 @@ export class InstanceLoader {
     private readonly maxCached = 10_000,
   ) {}
 
-  /** The instance's state, or undefined when its stream does not exist. */
-  async load(instanceId: string, options: { useSnapshots?: boolean } = {}): Promise<InstanceState | undefined> {
+  /**
+   * The instance's state, or undefined when its stream does not exist. `version`: the stream's
+   * version as its claim read it (from the index row, written in every append's transaction): a
+   * cached state at that version is used without reading the log.
+   */
+  async load(instanceId: string, options: { useSnapshots?: boolean; version?: number } = {}): Promise<InstanceState | undefined> {
     const cached = this.cache.get(instanceId);
+    if (cached && options.version !== undefined && cached.state.version === options.version) return cached.state;
     let state: InstanceState;
     let head: string | undefined;
     if (cached) {

@@ -32,14 +32,14 @@ export class InstanceWorker {
    * Run passes over an instance until nothing is runnable. Returns when it is next due (undefined:
    * only events wake it), or `RELEASED` when its last pass gave back the queue claim and the lease in
    * its own commit (the log takes work writes inline: nothing is left to release).
-   * `adopted`: a start of this host hands its instance over with the lease taken and the state it
-   * committed (no lease, no load of its own).
+   * `adopted`: the lease was taken already (by the claim, or by a start of this host, which hands
+   * over the state it committed too: no load).
    */
-  async process(instanceId: string, adopted?: { readonly lease: Lease; readonly state: InstanceState }): Promise<number | undefined | typeof RELEASED> {
+  async process(instanceId: string, adopted?: { readonly lease: Lease; readonly state?: InstanceState; readonly version?: number }): Promise<number | undefined | typeof RELEASED> {
     const { rt } = this;
     const { clock, leaseMs, hostId } = rt.opts;
     // A command of this host (resume, terminate…) holds the lock and has queued the instance: let it finish.
-    if (!adopted) await rt.work.commanding.get(instanceId)?.catch(() => undefined);
+    if (!adopted?.state) await rt.work.commanding.get(instanceId)?.catch(() => undefined);
     const lease = adopted?.lease ?? (await rt.p.lock.acquire(instanceId, hostId, leaseMs));
     if (!lease) return clock.now() + Math.min(1000, leaseMs);
     const run = { released: false };
@@ -49,7 +49,7 @@ export class InstanceWorker {
       }, () => undefined);
     }, Math.max(10, leaseMs / 3));
     try {
-      const due = await this.withLease(instanceId, lease, run, adopted?.state);
+      const due = await this.withLease(instanceId, lease, run, adopted?.state, adopted?.version);
       return run.released ? RELEASED : due;
     } finally {
       clearInterval(renew);
@@ -57,14 +57,14 @@ export class InstanceWorker {
     }
   }
 
-  private async withLease(instanceId: string, lease: Lease, run: { released: boolean }, adopted?: InstanceState): Promise<number | undefined> {
+  private async withLease(instanceId: string, lease: Lease, run: { released: boolean }, adopted?: InstanceState, version?: number): Promise<number | undefined> {
     const { rt } = this;
     const { clock } = rt.opts;
     let state: InstanceState | undefined = adopted;
     if (!state) {
       // Claimed between the queue write and the first append of a start on this host: wait for it.
       await rt.work.starting.get(instanceId)?.catch(() => undefined);
-      state = await rt.loader.load(instanceId);
+      state = await rt.loader.load(instanceId, version !== undefined ? { version } : {});
       if (!state) return this.notThereYet(instanceId);
       this.missing.delete(instanceId);
       await this.reconciler.afterLoad(state);

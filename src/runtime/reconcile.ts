@@ -55,9 +55,13 @@ export class Reconciler {
 
   async afterLoad(state: InstanceState): Promise<void> {
     const id = state.instanceId;
-    const row = await this.rt.p.instances.get(id);
-    if (!row || row.version < state.version) {
-      void this.rt.writers.index.add(this.rt.inline.summary(state)).catch(this.rt.telemetry.report('index', id));
+    // A log that takes work writes in its appends' transactions (SQLite, PostgreSQL, memory) takes
+    // the index row there too: it cannot lag. Others may have died between the append and the row.
+    if (!this.rt.inlineWork.queue) {
+      const row = await this.rt.p.instances.get(id);
+      if (!row || row.version < state.version) {
+        void this.rt.writers.index.add(this.rt.inline.summary(state)).catch(this.rt.telemetry.report('index', id));
+      }
     }
     if (isTerminal(state.status)) return this.ended(state);
     await Promise.all(waits(state).map((p) => this.rt.p.events.subscribe({ instanceId: id, pointerId: p.id, name: p.eventName ?? '', key: p.eventKey ?? '', asOf: p.eventAsOf ?? 0 })));

@@ -1,3 +1,4 @@
+import type { Lease } from '../ports/lock.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** Back-off after store failures: doubles from `min` up to `max`, reset by the first success. */
@@ -46,7 +47,7 @@ export class Scheduler {
 
   constructor(
     private readonly rt: RuntimeContext,
-    private readonly work: (instanceId: string) => Promise<void>,
+    private readonly work: (instanceId: string, claim?: { lease: Lease; version?: number }) => Promise<void>,
   ) {
     this.backoff = new Backoff(Math.min(50, rt.opts.pollInterval), Math.max(rt.opts.pollInterval, 30_000));
   }
@@ -119,8 +120,15 @@ export class Scheduler {
       const free = maxConcurrentWorkflows - inflight.size - this.reserved;
       let claimed: string[] = [];
       if (free > 0) {
+        let leases: Map<string, { lease: Lease; version?: number }> | undefined;
         try {
-          claimed = await rt.p.queue.claim(hostId, clock.now(), free, leaseMs);
+          // Where the queue's store keeps the leases too, the claim takes them in its own commit.
+          const { claimLeased } = rt.p.queue;
+          if (rt.inlineWork.leases && claimLeased) {
+            const got = await claimLeased.call(rt.p.queue, hostId, clock.now(), free, leaseMs);
+            claimed = got.map((c) => c.instanceId);
+            leases = new Map(got.flatMap((c) => (c.lease ? [[c.instanceId, { lease: c.lease, ...(c.version !== undefined ? { version: c.version } : {}) }] as const] : [])));
+          } else claimed = await rt.p.queue.claim(hostId, clock.now(), free, leaseMs);
           if (this.backoff.succeed()) rt.telemetry.emit('host:recovered', { where: 'claim' });
         } catch (error) {
           const { delay, first } = this.backoff.fail();
@@ -131,7 +139,7 @@ export class Scheduler {
           continue;
         }
         this.backlog = claimed.length === free;
-        for (const id of claimed) if (!inflight.has(id)) this.track(id, this.work(id));
+        for (const id of claimed) if (!inflight.has(id)) this.track(id, this.work(id, leases?.get(id)));
       } else this.backlog = true;
       if (claimed.length > 0 && claimed.length === free) continue;
       let wait = pollInterval;

@@ -5,7 +5,7 @@ import { positionOf, type LogPosition } from '../../log/position.js';
 import type { AppendOutcome, AppendRequest, EventLog, EventMeta, StoredEvent } from '../../ports/event-log.js';
 import type { InlineWrites } from '../../ports/inline-writes.js';
 import { positionParam } from '../shared/numeric-position.js';
-import { assertAppendable, jsonCopy } from './assert-appendable.js';
+import { assertInlineDocuments, jsonCopy } from './assert-appendable.js';
 
 /** Why a fenced append is refused, or undefined when the fence is current. */
 export type FenceCheck = (streamId: string, fence: NonNullable<AppendRequest['fence']>) => string | undefined;
@@ -22,6 +22,12 @@ export interface MemoryEventLogOptions {
   readonly applyInline?: (writes: InlineWrites) => void;
   /** Which work writes `applyInline` takes (see `EventLog.inlineWork`). Default: none. */
   readonly inlineWork?: EventLog['inlineWork'];
+}
+
+/** A request's meta and events as canonical JSON. */
+interface Encoded {
+  readonly metaJson: string;
+  readonly bodies: readonly string[];
 }
 
 /** First index in `all` (sorted by position) whose position is greater than `after`. */
@@ -44,7 +50,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   let lastPosition = 0;
   const applyInline = options.applyInline;
 
-  const appendOne = (req: AppendRequest, recordedAt: number): AppendOutcome => {
+  const appendOne = (req: AppendRequest, recordedAt: number, encoded: Encoded): AppendOutcome => {
     const { streamId } = req;
     if (req.fence && options.checkFence) {
       const problem = options.checkFence(streamId, req.fence);
@@ -55,12 +61,10 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     const actualVersion = last?.version ?? 0;
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
     let prev = last?.hash ?? GENESIS_HASH;
-    // Serialised once: the copy kept (nothing the caller holds is shared) and the hashed bytes.
-    const metaJson = encodeJson(req.meta ?? {}, () => `the meta of the append to stream "${streamId}"`, { streamId });
+    const { metaJson, bodies } = encoded;
     const meta = JSON.parse(metaJson) as EventMeta;
-    req.events.forEach((e, i) => {
+    bodies.forEach((body, i) => {
       const version = actualVersion + i + 1;
-      const body = encodeJson(e, () => `event ${i + 1} of the append to stream "${streamId}"`, { streamId });
       const event = JSON.parse(body) as WorkflowEvent;
       const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       const stored: StoredEvent = { streamId, version, position: positionOf(++lastPosition), recordedAt, event, meta, hash };
@@ -91,9 +95,17 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   return {
     ...(options.inlineWork ? { inlineWork: options.inlineWork } : {}),
     async appendBatch(requests) {
-      assertAppendable(requests);
+      assertInlineDocuments(requests);
+      // Serialised once, the whole batch before anything is stored (a bad event stores nothing):
+      // the copy kept (nothing the caller holds is shared) and the hashed bytes.
+      const encoded = requests.map(
+        (r): Encoded => ({
+          metaJson: encodeJson(r.meta ?? {}, () => `the meta of the append to stream "${r.streamId}"`, { streamId: r.streamId }),
+          bodies: r.events.map((e, i) => encodeJson(e, () => `event ${i + 1} of the append to stream "${r.streamId}"`, { streamId: r.streamId })),
+        }),
+      );
       const recordedAt = clock();
-      return requests.map((req) => appendOne(req, recordedAt));
+      return requests.map((req, i) => appendOne(req, recordedAt, encoded[i]!));
     },
     async read(streamId, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER) {
       const stream = streams.get(streamId) ?? [];

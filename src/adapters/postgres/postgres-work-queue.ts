@@ -1,6 +1,7 @@
 import type { WorkQueue } from '../../ports/work-queue.js';
 import { num, run, statement, type PgContext } from './pg-context.js';
 import { claimSql } from './sql/claim.js';
+import { claimLeasedSql } from './sql/claim-leased.js';
 import { enqueueSql } from './sql/enqueue.js';
 import { nextDueSql } from './sql/next-due.js';
 import { releaseSql } from './sql/release.js';
@@ -14,6 +15,7 @@ export function createPostgresWorkQueue(ctx: PgContext): WorkQueue {
   const st = {
     enqueue: statement(ctx, 'enqueue', enqueueSql),
     claim: statement(ctx, 'claim', claimSql),
+    claimLeased: statement(ctx, 'claim-leased', claimLeasedSql),
     release: statement(ctx, 'release', releaseSql),
     nextDue: statement(ctx, 'next-due', nextDueSql),
     remove: statement(ctx, 'remove-queued', removeQueuedSql),
@@ -30,6 +32,17 @@ export function createPostgresWorkQueue(ctx: PgContext): WorkQueue {
         .map((r) => ({ id: r.instance_id, due: num(r.due_at) }))
         .sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map((r) => r.id);
+    },
+    async claimLeased(owner, now, limit, leaseMs) {
+      if (limit <= 0) return [];
+      const rows = await run<{ instance_id: string; due_at: string; token: string | null; expires_at: string | null; version: number | null }>(ctx, 'claiming work', st.claimLeased, [now, owner, limit, leaseMs]);
+      return rows
+        .sort((a, b) => num(a.due_at) - num(b.due_at) || (a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0))
+        .map((r) => ({
+          instanceId: r.instance_id,
+          ...(r.token !== null && r.expires_at !== null ? { lease: { key: r.instance_id, owner, token: num(r.token), expiresAt: num(r.expires_at) } } : {}),
+          ...(r.version !== null ? { version: r.version } : {}),
+        }));
     },
     async release(owner, items) {
       if (items.length === 0) return;

@@ -193,6 +193,17 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'wfe: events are append-only (DELETE refused: purge through wfe)'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'queue indexes for claims and the next due time',
+    sql: `
+      -- A claim reads unclaimed due entries in (due_at, instance_id) order and expired claims by
+      -- claim_until, each from its own partial index: no scan of the queue, however long it is.
+      DROP INDEX queue_due;
+      CREATE INDEX queue_unclaimed_due ON queue (due_at, instance_id) WHERE claimed_by IS NULL;
+      CREATE INDEX queue_claim_expiry ON queue (claim_until) WHERE claimed_by IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

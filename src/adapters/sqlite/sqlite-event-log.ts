@@ -3,7 +3,7 @@ import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
 import type { InlineWrites } from '../../ports/inline-writes.js';
 import type { Lease } from '../../ports/lock.js';
-import { assertAppendable } from '../memory/assert-appendable.js';
+import { assertInlineDocuments } from '../memory/assert-appendable.js';
 import type { FenceCheck } from '../memory/memory-event-log.js';
 import { numericPosition, positionParam } from '../shared/numeric-position.js';
 import { decodeEventRow, type EventRow } from './decode-event-row.js';
@@ -124,7 +124,7 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
     ...(options.inlineWork ? { inlineWork: options.inlineWork } : {}),
     async appendBatch(requests) {
       if (requests.length === 0) return [];
-      assertAppendable(requests);
+      assertInlineDocuments(requests);
       return store.guard('appending', () => appendAll.immediate(requests, options.clock()));
     },
     async read(streamId, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER) {

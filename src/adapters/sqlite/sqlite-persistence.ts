@@ -70,7 +70,7 @@ export function createSqlitePersistence(options: SqlitePersistenceOptions): Sqli
   const wakeupsLetGo = letGo();
   const local = options.lock === 'shared' ? undefined : createMemoryLockProvider({ clock });
   const localLetGo = letGo();
-  const queue = createSqliteWorkQueue(store, letGo());
+  const queue = createSqliteWorkQueue(store, letGo(), local ? undefined : (w) => writeLeaseRow(store, w));
   const lock: LockProvider = local
     ? { acquire: local.acquire, renew: local.renew, release: local.release, close: async () => localLetGo() }
     : createSqliteLockProvider(store, clock, letGo());
