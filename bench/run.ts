@@ -4,7 +4,7 @@
  * its baseline and ratio, also written to bench/results/latest.json.
  *
  *   npm run bench                  all
- *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, projections, audit, yaml, ui, postgres-append, peers)
+ *   npm run bench -- fold loops    some (fold, throughput, latency, loops, load, stall, projections, audit, yaml, ui, postgres-append, peers)
  *
  * `peers` (bench/peers/run.ts: wfe against workflow-es and DBOS) is not part of the default run: it
  * needs its own install (bench/peers/node_modules, made with `npm ci --prefix bench/peers` when
@@ -38,6 +38,8 @@ interface Bench {
   /** Only when named on the command line. */
   readonly onlyWhenNamed?: boolean;
   readonly env?: Record<string, string>;
+  /** Extra node flags (before the script). */
+  readonly nodeArgs?: readonly string[];
 }
 
 const BENCHES: Bench[] = [
@@ -46,6 +48,7 @@ const BENCHES: Bench[] = [
   { name: 'latency', file: 'latency.ts', timeoutS: 120, figures: true },
   { name: 'loops', file: 'loops.ts', timeoutS: 400, figures: true },
   { name: 'load', file: 'load.ts', timeoutS: 120, figures: true },
+  { name: 'stall', file: 'stall.ts', timeoutS: 900, figures: true, nodeArgs: ['--expose-gc'] },
   { name: 'projections', file: 'projections.ts', timeoutS: 900, figures: true },
   { name: 'audit', file: 'audit.ts', timeoutS: 300, figures: false },
   { name: 'yaml', file: 'yaml.ts', timeoutS: 120, figures: false, env: { RUNS: process.env.RUNS ?? '10' } },
@@ -81,7 +84,7 @@ function runBench(b: Bench): Promise<Outcome> {
   const out = join(tmp, 'figures.json');
   const t0 = clock();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, [...(b.nodeArgs ?? []), '--import', 'tsx', file], {
       stdio: ['ignore', 'inherit', 'pipe'],
       env: { ...process.env, ...b.env, TMPDIR: tmp, WFE_BENCH_OUT: out },
     });
