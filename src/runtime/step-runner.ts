@@ -38,9 +38,11 @@ export async function runPointer(
   const step = def.steps[p.stepId];
   if (!step) return { kind: 'failed', error: { type: 'UNKNOWN_STEP', message: `definition ${def.id}@${def.version} has no step ${p.stepId}` } };
   const fns = new Functions(registry, def);
-  const base = contextFor(state, step, p, env, state.data);
+  // Made when a condition or parameter needs it (a task's body gets its own).
+  let baseCtx: StepContext | undefined;
+  const base = (): StepContext => (baseCtx ??= contextFor(state, step, p, env, state.data));
   try {
-    if (step.when && p.startedAt === undefined && !fns.call<boolean>(step.when, state.data, base)) {
+    if (step.when && p.startedAt === undefined && !fns.call<boolean>(step.when, state.data, base())) {
       return { kind: 'skipped', reason: 'when condition is false' };
     }
     const pd = p.persistenceData as Record<string, Json> | undefined;
@@ -49,14 +51,14 @@ export async function runPointer(
         return await runBody(step, fns, state, p, env);
       case 'if':
       case 'while':
-        return { kind: 'condition', value: Boolean(fns.call(step.params?.condition, state.data, base)) };
+        return { kind: 'condition', value: Boolean(fns.call(step.params?.condition, state.data, base())) };
       case 'forEach': {
-        const items = fns.call<unknown>(step.params?.collection, state.data, base);
+        const items = fns.call<unknown>(step.params?.collection, state.data, base());
         if (!Array.isArray(items)) throw new WfeError('INVALID_COMMAND', `forEach ${step.name}: the collection is not an array`);
         const bad = findNonJson(items);
         if (bad) throw new WfeError('NOT_SERIALISABLE', `forEach ${step.name}: the collection is not JSON at ${bad}`);
         if (!step.params?.sequentialIf) return { kind: 'collection', items: items as Json[] };
-        return { kind: 'collection', items: items as Json[], sequential: Boolean(fns.call(step.params.sequentialIf, state.data, base)) };
+        return { kind: 'collection', items: items as Json[], sequential: Boolean(fns.call(step.params.sequentialIf, state.data, base())) };
       }
       case 'sequence':
       case 'parallel':
@@ -68,27 +70,27 @@ export async function runPointer(
         const outcome = before?.outcome ?? null;
         const matched: number[] = [];
         (step.params?.cases ?? []).forEach((c, i) => {
-          if (c.fn && fns.call<boolean>(c.fn, outcome, state.data, base)) matched.push(i);
+          if (c.fn && fns.call<boolean>(c.fn, outcome, state.data, base())) matched.push(i);
         });
         return { kind: 'enter', matched };
       }
       case 'schedule':
         if (pd?.phase === 'waiting') return { kind: 'enter' };
-        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
+        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base()) };
       case 'recur':
-        if (pd?.phase === 'waiting') return { kind: 'condition', value: Boolean(fns.call(step.params?.until, state.data, base)) };
-        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base) };
+        if (pd?.phase === 'waiting') return { kind: 'condition', value: Boolean(fns.call(step.params?.until, state.data, base())) };
+        return { kind: 'interval', ms: fns.dyn<number>(step.params?.interval, state.data, base()) };
       case 'decide': {
-        const outcome = step.params?.expression ? fns.call<Json>(step.params.expression, state.data, base) : null;
-        return { kind: 'completed', outcome, matched: fns.matched(step, outcome, state.data, base) };
+        const outcome = step.params?.expression ? fns.call<Json>(step.params.expression, state.data, base()) : null;
+        return { kind: 'completed', outcome, matched: fns.matched(step, outcome, state.data, base()) };
       }
       case 'delay':
         if (pd?.slept) return { kind: 'completed' };
-        return { kind: 'sleep', dueAt: env.now + fns.dyn<number>(step.params?.duration, state.data, base), persistenceData: { slept: true } };
+        return { kind: 'sleep', dueAt: env.now + fns.dyn<number>(step.params?.duration, state.data, base()), persistenceData: { slept: true } };
       case 'waitFor': {
         if (p.eventId !== undefined) {
           const output = { eventData: p.eventData ?? null, eventName: p.eventName, eventKey: p.eventKey };
-          return { kind: 'completed', patches: applyOutputs(step, fns, state, output, base) };
+          return { kind: 'completed', patches: applyOutputs(step, fns, state, output, base()) };
         }
         if (p.status === 'waitingForEvent') {
           // Runnable while waiting only because its timeout passed (an event would have been delivered
@@ -96,12 +98,12 @@ export async function runPointer(
           return { kind: 'failed', error: { type: 'Timeout', message: `${step.name}: no event ${p.eventName}/${p.eventKey} came in time` } };
         }
         const params = step.params ?? {};
-        const timeout = params.timeout ? fns.dyn<number>(params.timeout, state.data, base) : undefined;
+        const timeout = params.timeout ? fns.dyn<number>(params.timeout, state.data, base()) : undefined;
         return {
           kind: 'wait',
-          name: fns.dyn<string>(params.eventName, state.data, base),
-          key: String(fns.dyn<string>(params.eventKey, state.data, base)),
-          asOf: params.effectiveDate ? fns.dyn<number>(params.effectiveDate, state.data, base) : 0,
+          name: fns.dyn<string>(params.eventName, state.data, base()),
+          key: String(fns.dyn<string>(params.eventKey, state.data, base())),
+          asOf: params.effectiveDate ? fns.dyn<number>(params.effectiveDate, state.data, base()) : 0,
           ...(timeout !== undefined ? { timeoutAt: env.now + timeout } : {}),
         };
       }
@@ -109,10 +111,10 @@ export async function runPointer(
         if (p.eventId !== undefined) {
           const reply = p.eventData as { ok?: boolean; result?: Json; error?: { type?: string; message?: string } } | null;
           if (!reply?.ok) return { kind: 'failed', error: { type: reply?.error?.type ?? 'ActivityFailed', message: reply?.error?.message ?? 'the activity failed' } };
-          return { kind: 'completed', patches: applyOutputs(step, fns, state, reply.result ?? null, base) };
+          return { kind: 'completed', patches: applyOutputs(step, fns, state, reply.result ?? null, base()) };
         }
-        const name = fns.dyn<string>(step.params?.activityName, state.data, base);
-        const parameters = step.params?.parameters ? fns.call<Json>(step.params.parameters, state.data, base) : null;
+        const name = fns.dyn<string>(step.params?.activityName, state.data, base());
+        const parameters = step.params?.parameters ? fns.call<Json>(step.params.parameters, state.data, base()) : null;
         const ev = activityEvent(name, state.instanceId, p.id);
         return { kind: 'wait', name: ev.name, key: ev.key, asOf: 0, activity: { name, parameters } };
       }
