@@ -130,8 +130,8 @@ export class StateWriter {
   /** Built from the empty state: every object reachable from `s` is the writer's own. */
   private readonly fresh: boolean;
   private chunksOwned: boolean;
-  private readonly ownedChunks = new Ids();
-  private readonly ownedPointers = new Ids();
+  /** Pointers (by id) and chunks (as -1 - index) this batch copied: one short list, made on first use. */
+  private owned: Ids | undefined;
   private activeOwned: boolean;
   private consumedOwned: boolean;
   private chainsOwned: boolean;
@@ -160,10 +160,10 @@ export class StateWriter {
     const ci = Math.floor(id / CHUNK);
     const p = this.s.pointerChunks[ci]?.[id % CHUNK];
     if (!p) throw new RangeError(`event refers to pointer ${id}, which does not exist`);
-    if (this.fresh || this.ownedPointers.has(id)) return p;
+    if (this.fresh || this.owned?.has(id)) return p;
     const copy = copyPointer(p);
     this.chunk(ci)[id % CHUNK] = copy;
-    this.ownedPointers.add(id);
+    (this.owned ??= new Ids()).add(id);
     return copy;
   }
 
@@ -175,11 +175,11 @@ export class StateWriter {
       this.chunksOwned = true;
     }
     while (this.s.pointerChunks.length <= ci) {
-      this.ownedChunks.add(this.s.pointerChunks.length);
+      if (!this.fresh) (this.owned ??= new Ids()).add(-1 - this.s.pointerChunks.length);
       this.s.pointerChunks.push([]);
     }
     this.chunk(ci)[p.id % CHUNK] = p;
-    if (!this.fresh) this.ownedPointers.add(p.id);
+    if (!this.fresh) (this.owned ??= new Ids()).add(p.id);
   }
 
   private chunk(ci: number): ExecutionPointer[] {
@@ -188,10 +188,10 @@ export class StateWriter {
       this.chunksOwned = true;
     }
     const chunk = this.s.pointerChunks[ci] as ExecutionPointer[];
-    if (this.fresh || this.ownedChunks.has(ci)) return chunk;
+    if (this.fresh || this.owned?.has(-1 - ci)) return chunk;
     const copy = [...chunk];
     this.s.pointerChunks[ci] = copy;
-    this.ownedChunks.add(ci);
+    (this.owned ??= new Ids()).add(-1 - ci);
     return copy;
   }
 
@@ -261,8 +261,7 @@ export class StateWriter {
         Object.freeze(chunk);
       }
     } else {
-      for (const id of this.ownedPointers.list) Object.freeze(this.find(id));
-      for (const ci of this.ownedChunks.list) Object.freeze(s.pointerChunks[ci]);
+      for (const id of this.owned?.list ?? []) Object.freeze(id >= 0 ? this.find(id) : s.pointerChunks[-1 - id]);
     }
     if (this.chunksOwned) Object.freeze(s.pointerChunks);
     if (this.activeOwned) Object.freeze(s.activeInChunk);
