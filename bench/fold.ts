@@ -32,7 +32,7 @@ const REPEATS = Number(process.env.WFE_BENCH_REPEATS ?? 3);
 const LARGE = 300;
 /** Time cap of one scaling case (ms). */
 const CASE_CAP_MS = 2000;
-/** The live paths fold the first instances of each segment up to this many events, a tenth of it for large instances. */
+/** The live paths fold the first instances of each segment up to this many events (large instances too: one instance alone timed too noisily). */
 const DRAFT_SAMPLE = Number(process.env.WFE_BENCH_DRAFT_EVENTS ?? 100_000);
 
 /** Keeps results alive so that no fold is optimised away. */
@@ -116,8 +116,7 @@ function compare(events: number, repeats: number, run: () => void, base: () => v
 /** From the state after each instance's first commit, fold every later commit in turn (as the loader folds a tail). */
 function draftPath(s: Segment): { events: number; batches: number; wfe: number[]; base: number[] } {
   const per = eventCount(s.instances[0]!);
-  // Large instances fold far slower on this path: a tenth of the sample is enough to time them.
-  const sample = per > 100 ? DRAFT_SAMPLE / 10 : DRAFT_SAMPLE;
+  const sample = DRAFT_SAMPLE;
   const instances = s.instances.slice(0, Math.max(1, Math.ceil(sample / per)));
   const snaps = instances.map((c) => fold(undefined, c[0]!));
   const tails = instances.map((c) => c.slice(1));
@@ -147,7 +146,7 @@ function draftPath(s: Segment): { events: number; batches: number; wfe: number[]
 /** From the empty state, decide each instance's commands commit by commit (decideAll, as the host's commit does). */
 function decidePath(s: Segment): { events: number; batches: number; wfe: number[]; base: number[] } {
   const per = eventCount(s.instances[0]!);
-  const sample = per > 100 ? DRAFT_SAMPLE / 10 : DRAFT_SAMPLE;
+  const sample = DRAFT_SAMPLE;
   const instances = s.instances.slice(0, Math.max(1, Math.ceil(sample / per)));
   const commands = instances.map((c) => s.commands((c[0]![0] as { instanceId: string }).instanceId));
   const nows = commands.map((cs) => cs.map((c) => (c[0]!.type === 'Execute' ? c[0]!.startedAt : 0)));
