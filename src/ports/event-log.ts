@@ -52,6 +52,12 @@ export interface AppendRequest {
   readonly streamId: string;
   /** The stream's version the caller decided on: 0 for a new stream. */
   readonly expectedVersion: number;
+  /**
+   * The hash of the stream's event at `expectedVersion`, when the caller knows it and holds the
+   * instance's lease (`fence`): a log may then chain onto it without reading the stream's head,
+   * its unique (stream, version) key still refusing a conflicting append.
+   */
+  readonly expectedHash?: string;
   readonly events: readonly WorkflowEvent[];
   readonly meta?: EventMeta;
   /** Fencing token of the caller's lease, when the log checks ownership. */

@@ -17,6 +17,8 @@ export interface CommitRequest {
   readonly meta: EventMeta;
   /** The caller's lease: the log refuses the append when another owner took the instance over. */
   readonly lease?: Lease;
+  /** The chain hash of the state's last event, when known (with a lease, the log need not read it). */
+  readonly head?: string;
 }
 
 /** Where a commit writes: the log (through group commit) and the inline projections of the result. */
@@ -58,7 +60,7 @@ export async function commit(req: CommitRequest, port: CommitPort): Promise<Comm
     expectedVersion: req.state.version,
     events,
     meta: req.meta,
-    ...(req.lease ? { fence: { owner: req.lease.owner, token: req.lease.token } } : {}),
+    ...(req.lease ? { fence: { owner: req.lease.owner, token: req.lease.token }, ...(req.head !== undefined ? { expectedHash: req.head } : {}) } : {}),
     ...(inline ? { inline } : {}),
   });
   if (!outcome.ok) {

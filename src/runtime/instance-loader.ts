@@ -107,6 +107,12 @@ export class InstanceLoader {
     }
   }
 
+  /** The chain hash of the cached state's last event, when the cached state is at `version`. */
+  headAt(instanceId: string, version: number): string | undefined {
+    const kept = this.cache.get(instanceId);
+    return kept && kept.state.version === version ? kept.head : undefined;
+  }
+
   forget(instanceId: string): void {
     this.cache.delete(instanceId);
   }

@@ -219,7 +219,8 @@ export async function commitAndReconcile(
   };
   let result: Awaited<ReturnType<typeof commit>>;
   try {
-    result = await commit({ definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}) }, { append, inline: (after) => ({ ...rt.inline.writesFor(after), ...work?.(after) }) });
+    const head = lease ? rt.loader.headAt(state.instanceId, state.version) : undefined;
+    result = await commit({ definition: reg.definition, state, commands, now: rt.opts.clock.now(), meta, ...(lease ? { lease } : {}), ...(head !== undefined ? { head } : {}) }, { append, inline: (after) => ({ ...rt.inline.writesFor(after), ...work?.(after) }) });
   } finally {
     endDecide(0);
   }

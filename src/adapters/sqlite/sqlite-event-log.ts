@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { encodeJson } from '../shared/encode-json.js';
 import { GENESIS_HASH, linkHash } from '../shared/hash-chain.js';
 import type { AppendOutcome, AppendRequest, EventLog } from '../../ports/event-log.js';
@@ -22,6 +23,11 @@ const OPEN_GATE = 'UPDATE purge_gate SET open = ? WHERE id = 1';
 const TOMBSTONE = 'INSERT OR REPLACE INTO tombstones (stream_id, last_version, last_hash, actor, reason, purged_at) VALUES (?, ?, ?, ?, ?, ?)';
 const TOMBSTONES = 'SELECT stream_id, last_version, last_hash, actor, reason, purged_at FROM tombstones ORDER BY purged_at, stream_id';
 const HEAD = 'SELECT max(position) AS p FROM events';
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = (e as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
 
 export interface SqliteEventLogOptions {
   readonly clock: () => number;
@@ -67,7 +73,10 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       const problem = fenceProblem(streamId, req.fence);
       if (problem) return { ok: false, streamId, reason: 'fenced', detail: problem };
     }
-    const last = store.statement(LAST_OF_STREAM).get(streamId) as { version: number; hash: string } | undefined;
+    // A fenced writer that knows the head chains onto it without reading it: the (stream, version)
+    // key refuses the first insert if someone appended meanwhile.
+    const trusted = req.fence !== undefined && req.expectedHash !== undefined && req.expectedVersion > 0;
+    const last = trusted ? { version: req.expectedVersion, hash: req.expectedHash! } : (store.statement(LAST_OF_STREAM).get(streamId) as { version: number; hash: string } | undefined);
     const actualVersion = last?.version ?? 0;
     if (req.expectedVersion !== actualVersion) return { ok: false, streamId, reason: 'conflict', actualVersion };
     // Serialised once, canonically: the stored bytes are the bytes the chain hash covers.
@@ -82,7 +91,15 @@ export function createSqliteEventLog(store: SqliteStore, options: SqliteEventLog
       const hash = linkHash(prev, streamId, version, recordedAt, body, metaJson);
       // Signed as it is inserted: rows are never updated (a trigger refuses it).
       const signature = req.sign && i === req.events.length - 1 ? req.sign(hash) : null;
-      const info = insert.run(streamId, version, recordedAt, event.type, body, metaJson, hash, signature);
+      let info: Database.RunResult;
+      try {
+        info = insert.run(streamId, version, recordedAt, event.type, body, metaJson, hash, signature);
+      } catch (error) {
+        // Only the first insert can meet an existing version (versions are gapless); SQLite undid
+        // just that statement, so nothing of this request is stored.
+        if (trusted && i === 0 && isUniqueViolation(error)) return { ok: false, streamId, reason: 'conflict', actualVersion: (store.statement(STREAM_VERSION).get(streamId) as { v: number }).v };
+        throw error;
+      }
       lastPosition = Number(info.lastInsertRowid);
       prev = hash;
     }

@@ -227,6 +227,28 @@ describe('sqlite appendBatch (group commit)', () => {
   });
 });
 
+describe('sqlite append with a known head (a leaseholder)', () => {
+  it('chains onto the given hash without reading the head; a version taken meanwhile is a conflict storing nothing', async () => {
+    for (const lock of ['local', 'shared'] as const) {
+      const p = createSqlitePersistence({ path: join(dir, `${lock}.db`), clock: () => T0, lock });
+      const lease = (await p.lock.acquire('s', 'host-a', 60_000))!;
+      const fence = { owner: lease.owner, token: lease.token };
+      const [first] = await p.log.appendBatch([req('s', 0, 2)]);
+      if (!first?.ok) throw new Error('first append failed');
+      const [second] = await p.log.appendBatch([{ ...req('s', 2, 2), fence, expectedHash: first.lastHash }]);
+      expect(second).toMatchObject({ ok: true, nextVersion: 4 });
+      const events = await p.log.read('s');
+      expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4]);
+      expect(verifyChain(events)).toBeUndefined();
+      // A leaseholder whose view is stale (version 2 while the stream is at 4): refused, nothing stored.
+      const [stale] = await p.log.appendBatch([{ ...req('s', 2, 3), fence, expectedHash: first.lastHash }]);
+      expect(stale).toEqual({ ok: false, streamId: 's', reason: 'conflict', actualVersion: 4 });
+      expect(await p.log.read('s')).toHaveLength(4);
+      await p.close();
+    }
+  });
+});
+
 describe('sqlite refuses files it must not touch', () => {
   it('throws SCHEMA_TOO_NEW for a file from a newer wfe, leaving it untouched', async () => {
     await seedFile(1, 2);
