@@ -208,7 +208,7 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
     }
   });
 
-  it('appends a batch with its inline writes in two round trips: begin and reads, then insert, inline writes and commit', async () => {
+  it('appends new streams with their inline writes in one round trip, an unknown head in two, and a known head that is stale or a fence that is gone falls back to the exact path', async () => {
     const schema = `a_${uniqueSuffix()}`;
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     const p = await createPostgresPersistence({ pool, schema, clock: () => T });
@@ -238,11 +238,45 @@ describeWith('postgres', 'PostgreSQL appends under concurrency and failures', (a
         })),
       );
       counting = false;
-      expect(queries).toBe(2);
+      // New streams: the heads are known (genesis) without reading them.
+      expect(queries).toBe(1);
       expect(outs.every((o) => o.ok && o.inlineWritten)).toBe(true);
       expect((await p.instances.search({ text: 'order' })).items).toHaveLength(3);
       expect((await p.snapshots.list(undefined, 10)).map((x) => x.streamId)).toEqual(['a', 'b', 'c']);
       expect((await p.projections.list('steps', undefined, 10)).map((d) => d.key)).toEqual(['a', 'c']);
+      const head = (o: unknown) => (o as { lastHash: string }).lastHash;
+
+      // An existing stream whose head the caller does not give: begin and reads, then the writes.
+      queries = 0;
+      counting = true;
+      const [plain] = await p.log.appendBatch([req('a', 2, 1)]);
+      counting = false;
+      expect(plain).toMatchObject({ ok: true, nextVersion: 3 });
+      expect(queries).toBe(2);
+
+      // A leaseholder that knows its head: one round trip, the fence checked in SQL.
+      const lease = (await p.lock.acquire('b', 'host-a', 60_000))!;
+      const fence = { owner: lease.owner, token: lease.token };
+      queries = 0;
+      counting = true;
+      const [held] = await p.log.appendBatch([{ ...req('b', 2, 1), fence, expectedHash: head(outs[1]) }]);
+      counting = false;
+      expect(held).toMatchObject({ ok: true, nextVersion: 3 });
+      expect(queries).toBe(1);
+      expect(verifyChain(await p.log.read('b'))).toBeUndefined();
+
+      // Its view gone stale (the stream moved on): rolled back, then the exact path says conflict.
+      const [stale] = await p.log.appendBatch([{ ...req('b', 2, 1), fence, expectedHash: head(outs[1]) }]);
+      expect(stale).toEqual({ ok: false, streamId: 'b', reason: 'conflict', actualVersion: 3 });
+      // Its lease taken over: fenced, nothing stored.
+      await p.lock.release(lease);
+      await p.lock.acquire('b', 'host-b', 60_000);
+      const [gone] = await p.log.appendBatch([{ ...req('b', 3, 1), fence, expectedHash: head(held) }]);
+      expect(gone).toMatchObject({ ok: false, streamId: 'b', reason: 'fenced' });
+      expect((await p.log.read('b')).map((e) => e.version)).toEqual([1, 2, 3]);
+      // A start of a stream that exists (an idempotent start): a conflict, the others of the batch stored.
+      const both = await p.log.appendBatch([req('c', 0, 1), req('d', 0, 1)]);
+      expect(both).toEqual([{ ok: false, streamId: 'c', reason: 'conflict', actualVersion: 2 }, expect.objectContaining({ ok: true, streamId: 'd', nextVersion: 1 })]);
     } finally {
       await p.close();
       await pool.end();

@@ -11,7 +11,9 @@ import type { Snapshot } from '../../ports/snapshot-store.js';
 import { numericPosition, positionParam } from '../shared/numeric-position.js';
 import { instanceLiterals, snapshotValues, splitDocumentWrites } from './instance-rows.js';
 import { ADVISORY_CLASS, inTransaction, num, run, statement, withClient, type PgContext } from './pg-context.js';
-import { assertJson, planAppend, type FenceRow, type StreamHead } from './plan-append.js';
+import { assertJson, planAppend, type AppendPlan, type FenceRow, type StreamHead } from './plan-append.js';
+import { checkFencesSql, FENCE_REFUSED } from './sql/check-fences.js';
+import { GENESIS_HASH } from '../shared/hash-chain.js';
 import { beginAppendSql } from './sql/begin-append.js';
 import { deleteIdleLeasesSql } from './sql/delete-idle-leases.js';
 import { deleteDocumentsSql } from './sql/delete-documents.js';
@@ -171,6 +173,35 @@ function workStatements(schema: string, quote: Quote, queue: readonly QueueWrite
   };
 }
 
+/** Results of `beginAppendSql`: BEGIN, SET LOCAL, the advisory lock. */
+const BEGIN_STATEMENTS = 3;
+
+/**
+ * The head of every request's stream when none needs reading: each request adds events to its own
+ * stream, which is new (expected version 0, not fenced) or whose head hash a leaseholder gave.
+ */
+function headsKnown(requests: readonly AppendRequest[]): Map<string, StreamHead> | undefined {
+  const heads = new Map<string, StreamHead>();
+  for (const r of requests) {
+    if (r.events.length === 0 || heads.has(r.streamId)) return undefined;
+    if (r.expectedVersion === 0 && !r.fence) heads.set(r.streamId, { version: 0, hash: GENESIS_HASH, position: Number.NaN });
+    else if (r.fence && r.expectedHash !== undefined) heads.set(r.streamId, { version: r.expectedVersion, hash: r.expectedHash, position: Number.NaN });
+    else return undefined;
+  }
+  return heads;
+}
+
+/** The fences as their requests claim them (checked in SQL by `checkFencesSql` in the same transaction). */
+function claimedFences(requests: readonly AppendRequest[], fenceKey: (streamId: string) => string): Map<string, FenceRow> {
+  return new Map(requests.flatMap((r) => (r.fence ? [[fenceKey(r.streamId), { owner: r.fence.owner, token: r.fence.token }] as const] : [])));
+}
+
+/** What the one-round-trip append can run into and then leave to the exact path: a version taken (unique key), a fence not current. */
+function isSurprise(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === '23505' || code === FENCE_REFUSED;
+}
+
 /**
  * The event log on PostgreSQL: one `events` table, `UNIQUE (stream_id, version)`, hash-chained.
  * `appendBatch` is one transaction for all requests (group commit); when the connection breaks it
@@ -195,6 +226,51 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
   const attempts = Math.max(1, retry.attempts ?? 4);
   const baseDelay = retry.baseDelayMs ?? 25;
 
+  /**
+   * Insert the plan's rows and the inline writes of the requests that succeed, and commit, in one
+   * round trip after `prefix` (statements sent first, `prefixResults` results): the outcomes.
+   */
+  async function write(client: PoolClient, quote: Quote, requests: readonly AppendRequest[], plan: AppendPlan, outcomes: readonly (AppendOutcome | undefined)[], prefix: readonly string[], prefixResults: number): Promise<AppendOutcome[]> {
+    const lastPositions = new Map<string, string>();
+    const r = plan.rows;
+    const { statements: inline, acquires } = inlineStatements(ctx.schema, quote, requests, plan.succeeded);
+    const leases = new Map<string, Lease>();
+    const takeLeases = (results: readonly QueryResult[], offset: number) => {
+      if (acquires === undefined) return;
+      for (const row of results[offset + acquires]?.rows ?? []) leases.set(row.key, { key: row.key, owner: '', token: num(row.token), expiresAt: num(row.expires_at) });
+    };
+    if (r.streamIds.length > 0) {
+      const insert = insertEventsSql(ctx.schema, {
+        streamIds: textArray(quote, r.streamIds, 'text'),
+        versions: intArray(r.versions, 'int'),
+        recordedAts: intArray(r.recordedAts, 'bigint'),
+        types: textArray(quote, r.types, 'text'),
+        events: textArray(quote, r.events, 'json'),
+        metas: textArray(quote, r.metas, 'json'),
+        hashes: textArray(quote, r.hashes, 'text'),
+        signatures: nullableTextArray(quote, r.signatures, 'text'),
+      });
+      const results = ([] as QueryResult[]).concat((await client.query([...prefix, insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[]);
+      for (const row of results[prefixResults]?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
+      takeLeases(results, prefixResults + 1);
+    } else {
+      const results = await client.query([...prefix, ...inline, 'COMMIT'].join(';\n'));
+      takeLeases(([] as QueryResult[]).concat(results as unknown as QueryResult[]), prefixResults);
+    }
+    const leaseOf = (req: AppendRequest) => {
+      const w = req.inline?.lease;
+      const got = w?.op === 'acquire' ? leases.get(w.key) : undefined;
+      return got && w ? { lease: { ...got, owner: w.owner } } : {};
+    };
+    return requests.map((r, i): AppendOutcome => {
+      const o = outcomes[i];
+      if (o) return o;
+      const nextVersion = r.expectedVersion + r.events.length;
+      const lastPosition = numericPosition(lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0);
+      return { ok: true, streamId: r.streamId, nextVersion, lastPosition, lastHash: plan.lastHashes.get(i)!, inlineWritten: true, ...leaseOf(r) };
+    });
+  }
+
   async function attempt(
     client: PoolClient,
     requests: readonly AppendRequest[],
@@ -204,6 +280,34 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
   ): Promise<AppendOutcome[]> {
     let commitSent = false;
     const quote: Quote = (v) => client.escapeLiteral(v);
+    // Every head known without reading it (new streams, leaseholders that know theirs): one round
+    // trip, with the fences checked in SQL; any surprise (a version taken, a fence gone) rolls it
+    // back and the batch goes the exact way below, which says what happened to each request.
+    const knownHeads = earlier === undefined ? headsKnown(requests) : undefined;
+    if (knownHeads) {
+      const plan = planAppend({ requests, heads: knownHeads, fences: claimedFences(requests, ctx.fenceKey), fenceKey: ctx.fenceKey, recordedAt });
+      for (const [i, h] of plan.lastHashes) computed.set(i, h);
+      const fenced = requests.filter((r) => r.fence);
+      const check = fenced.length
+        ? [
+            checkFencesSql(ctx.schema, {
+              keys: textArray(quote, fenced.map((r) => ctx.fenceKey(r.streamId)), 'text'),
+              owners: textArray(quote, fenced.map((r) => r.fence!.owner), 'text'),
+              tokens: intArray(fenced.map((r) => r.fence!.token), 'bigint'),
+            }),
+          ]
+        : [];
+      try {
+        commitSent = true;
+        return await write(client, quote, requests, plan, plan.outcomes, [begin, ...check], BEGIN_STATEMENTS + check.length);
+      } catch (e) {
+        if (isConnectionError(e)) throw new AttemptFailed(e, commitSent);
+        await client.query('ROLLBACK').catch(() => {});
+        if (!isSurprise(e)) throw new AttemptFailed(e, false);
+        commitSent = false;
+        computed.clear();
+      }
+    }
     try {
       // One round trip: begin, take the append lock, then read heads and fences under it.
       const ids = [...new Set(requests.map((r) => r.streamId))];
@@ -238,46 +342,8 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
           }
         }
       }
-      const lastPositions = new Map<string, string>();
-      const r = plan.rows;
-      const { statements: inline, acquires } = inlineStatements(ctx.schema, quote, requests, plan.succeeded);
-      const leases = new Map<string, Lease>();
-      const takeLeases = (results: readonly QueryResult[], offset: number) => {
-        if (acquires === undefined) return;
-        for (const row of results[offset + acquires]?.rows ?? []) leases.set(row.key, { key: row.key, owner: '', token: num(row.token), expiresAt: num(row.expires_at) });
-      };
       commitSent = true;
-      if (r.streamIds.length > 0) {
-        // One round trip: insert, inline projections and commit.
-        const insert = insertEventsSql(ctx.schema, {
-          streamIds: textArray(quote, r.streamIds, 'text'),
-          versions: intArray(r.versions, 'int'),
-          recordedAts: intArray(r.recordedAts, 'bigint'),
-          types: textArray(quote, r.types, 'text'),
-          events: textArray(quote, r.events, 'json'),
-          metas: textArray(quote, r.metas, 'json'),
-          hashes: textArray(quote, r.hashes, 'text'),
-          signatures: nullableTextArray(quote, r.signatures, 'text'),
-        });
-        const results = (await client.query([insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[];
-        for (const row of results[0]?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
-        takeLeases(results, 1);
-      } else {
-        const results = await client.query([...inline, 'COMMIT'].join(';\n'));
-        takeLeases(([] as QueryResult[]).concat(results as unknown as QueryResult[]), 0);
-      }
-      const leaseOf = (req: AppendRequest) => {
-        const w = req.inline?.lease;
-        const got = w?.op === 'acquire' ? leases.get(w.key) : undefined;
-        return got && w ? { lease: { ...got, owner: w.owner } } : {};
-      };
-      return requests.map((r, i): AppendOutcome => {
-        const o = outcomes[i];
-        if (o) return o;
-        const nextVersion = r.expectedVersion + r.events.length;
-        const lastPosition = numericPosition(lastPositions.get(`${r.streamId}\u0000${nextVersion}`) ?? 0);
-        return { ok: true, streamId: r.streamId, nextVersion, lastPosition, lastHash: plan.lastHashes.get(i)!, inlineWritten: true, ...leaseOf(r) };
-      });
+      return await write(client, quote, requests, plan, outcomes, [], 0);
     } catch (e) {
       if (!isConnectionError(e)) await client.query('ROLLBACK').catch(() => {});
       throw new AttemptFailed(e, commitSent);
