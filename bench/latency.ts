@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/latency.ts      (WFE_BENCH_LATENCY_RUNS=50)
  */
-import { installCommitCounter } from './lib/commit-counter.js';
+import { installCommitCounter } from '../test/setup/sqlite-commit-counter.js';
 import { benchHost, type Store } from './lib/hosts.js';
 import { clock, median, msSince, percentile } from './lib/measure.js';
 import { runAsScript, type Report } from './lib/report.js';

@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/throughput.ts      (WFE_BENCH_WORKFLOWS, WFE_BENCH_SQLITE_CAP_S to change)
  */
-import { installCommitCounter } from './lib/commit-counter.js';
+import { installCommitCounter } from '../test/setup/sqlite-commit-counter.js';
 import { benchHost, type Store } from './lib/hosts.js';
 import { clock, fmt, median, msSince, tick } from './lib/measure.js';
 import { runAsScript, type Report } from './lib/report.js';

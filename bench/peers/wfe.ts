@@ -9,7 +9,7 @@
  * `wfe`, the adapter's default pool). The workflow is `threeStep` of bench/lib/workflows.ts.
  */
 import { workflow } from '../../src/domain/builder.js';
-import { installCommitCounter } from '../lib/commit-counter.js';
+import { installCommitCounter } from '../../test/setup/sqlite-commit-counter.js';
 import { benchHost, type Store } from '../lib/hosts.js';
 import { collectGarbage } from '../lib/measure.js';
 import { threeStep } from '../lib/workflows.js';

@@ -37,18 +37,65 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as never)[k], (b as never)[k]));
 }
 
+/** Thrown by `canonicalJson` for a non-finite number, and in strict mode for anything not plain JSON. */
+export class NotJsonError extends TypeError {}
+
 /**
  * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped.
- * Used for hashing events, so two encodings of one value always hash the same.
+ * Used for hashing events, so two encodings of one value always hash the same. `strict`: a class
+ * instance (Date, Map...), a function, a symbol or a bigint is a `NotJsonError` instead of being
+ * written as JSON.stringify would (the logs encode events so: what they store is what they hash).
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not JSON: ${value}`);
-    return JSON.stringify(value) ?? 'null';
+export function canonicalJson(value: unknown, options?: { readonly strict?: boolean }): string {
+  return writeCanonical(value, options?.strict === true);
+}
+
+function writeCanonical(value: unknown, strict: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotJsonError(`not JSON: ${value}`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          out += (i ? ',' : '') + (v === undefined ? 'null' : writeCanonical(v, strict));
+        }
+        return `${out}]`;
+      }
+      if (strict) {
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) throw new NotJsonError('not JSON: a class instance');
+      }
+      const o = value as Record<string, unknown>;
+      const keys = Object.keys(o);
+      // Most objects are built in a fixed order: sort only those that are not sorted already.
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = o[k];
+        if (v === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${writeCanonical(v, strict)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      if (strict) throw new NotJsonError(`not JSON: a ${typeof value}`);
+      return JSON.stringify(value) ?? 'null';
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
 /**

@@ -125,7 +125,8 @@ export class InstanceWorker {
       }
       const meta = span.traceparent !== undefined ? { ...rt.hostMeta, traceparent: span.traceparent } : rt.hostMeta;
       const next = await commitAndReconcile(rt, this.reconciler, reg, state, commands, lease, meta, span, (after) => this.endOfRun(after, lease));
-      if (typeof next !== 'string' && isTerminal(next.status) && this.endOfRun(next, lease)) run.released = true;
+      // A commit that ended the instance gave its claim back (see endOfRun).
+      if (typeof next !== 'string' && isTerminal(next.status) && rt.inlineWork.queue) run.released = true;
       span.end({ 'wfe.commands': commands.length, 'wfe.outcome': typeof next === 'string' ? next : 'committed' });
       return next;
     } catch (error) {

@@ -110,23 +110,26 @@ export class Starter {
       queue: { op: 'enqueue', instanceId, dueAt: now, ...(reserved ? { claim: { owner: hostId, until: now + leaseMs } } : {}) },
       ...(reserved && leasesInline ? { lease: { op: 'acquire', key: instanceId, owner: hostId, now, expiresAt: now + leaseMs } } : {}),
     };
+    // The slot and a lease taken from the lock port go back unless the instance is handed over.
+    const giveBack = async (): Promise<void> => {
+      if (reserved) slots.unreserve();
+      if (lease) await rt.p.lock.release(lease).catch(() => undefined);
+    };
     let result: CommitResult;
     try {
       result = await commit(
         { definition: reg.definition, state: EMPTY_STATE, commands: [command], now, meta },
         { append: (r) => rt.writers.append.add(r), inline: (after) => ({ ...rt.inline.writesFor(after), ...work }) },
       );
+      if (result.kind === 'committed') await this.started(reg, result);
     } catch (error) {
-      if (reserved) slots.unreserve();
-      if (lease) await rt.p.lock.release(lease).catch(() => undefined);
+      await giveBack();
       throw error;
     }
     if (result.kind !== 'committed') {
-      if (reserved) slots.unreserve();
-      if (lease) await rt.p.lock.release(lease).catch(() => undefined);
+      await giveBack();
       return result;
     }
-    await this.started(reg, result);
     lease ??= result.outcome.lease;
     if (reserved && lease) slots.adopt(instanceId, lease, result.state);
     else {

@@ -10,6 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import { Connection, errors } from '@opensearch-project/opensearch';
+import { leafTypes } from '../../src/adapters/opensearch/search-mapping.js';
 import { compareText } from '../../src/projections/search-query.js';
 
 export interface FakeRequest {
@@ -123,17 +124,6 @@ function mappingProblem(source: unknown, properties: Record<string, unknown>, at
     }
   }
   return undefined;
-}
-
-function leafTypes(properties: Record<string, unknown>, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, def] of Object.entries(properties)) {
-    const d = def as { type?: string; properties?: Record<string, unknown> };
-    const path = prefix ? `${prefix}.${name}` : name;
-    if (d.properties) for (const [p, t] of leafTypes(d.properties, path)) out.set(p, t);
-    else out.set(path, d.type ?? 'object');
-  }
-  return out;
 }
 
 function mergeProperties(into: Record<string, unknown>, add: Record<string, unknown>): void {

@@ -10,27 +10,11 @@ import { documentTokens } from '../../projections/search-query.js';
  * and a string in another compares each by its own type, as the reference semantics say. The
  * mapping is `strict`: a field nobody declared is refused, never mapped by accident.
  */
-export interface StoredSearchDocument {
-  readonly instanceId: string;
-  readonly definitionId: string;
-  readonly definitionVersion: number;
-  readonly definitionHash?: string;
-  readonly reference?: string;
-  readonly parentInstanceId?: string;
+export type StoredSearchDocument = Omit<InstanceSummary, 'status' | 'fields'> & {
   readonly status: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly completedAt?: number;
-  readonly nextDueAt?: number;
-  readonly version: number;
-  readonly waiting: readonly { readonly step: string; readonly eventName: string; readonly eventKey: string }[];
-  readonly sleeping: readonly string[];
-  readonly failedSteps: readonly string[];
-  readonly error?: string;
-  readonly text: string;
   readonly tokens: readonly string[];
   readonly data: Readonly<Record<string, { n?: number; s?: string; b?: boolean; z?: true }>>;
-}
+};
 
 const keyword = { type: 'keyword' } as const;
 const date = { type: 'date', format: 'epoch_millis' } as const;

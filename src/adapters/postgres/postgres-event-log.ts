@@ -239,24 +239,23 @@ export function createPostgresEventLog(ctx: PgContext, retry: AppendRetryOptions
       if (acquires === undefined) return;
       for (const row of results[offset + acquires]?.rows ?? []) leases.set(row.key, { key: row.key, owner: '', token: num(row.token), expiresAt: num(row.expires_at) });
     };
-    if (r.streamIds.length > 0) {
-      const insert = insertEventsSql(ctx.schema, {
-        streamIds: textArray(quote, r.streamIds, 'text'),
-        versions: intArray(r.versions, 'int'),
-        recordedAts: intArray(r.recordedAts, 'bigint'),
-        types: textArray(quote, r.types, 'text'),
-        events: textArray(quote, r.events, 'json'),
-        metas: textArray(quote, r.metas, 'json'),
-        hashes: textArray(quote, r.hashes, 'text'),
-        signatures: nullableTextArray(quote, r.signatures, 'text'),
-      });
-      const results = ([] as QueryResult[]).concat((await client.query([...prefix, insert, ...inline, 'COMMIT'].join(';\n'))) as unknown as QueryResult[]);
-      for (const row of results[prefixResults]?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
-      takeLeases(results, prefixResults + 1);
-    } else {
-      const results = await client.query([...prefix, ...inline, 'COMMIT'].join(';\n'));
-      takeLeases(([] as QueryResult[]).concat(results as unknown as QueryResult[]), prefixResults);
-    }
+    const insert =
+      r.streamIds.length > 0
+        ? insertEventsSql(ctx.schema, {
+            streamIds: textArray(quote, r.streamIds, 'text'),
+            versions: intArray(r.versions, 'int'),
+            recordedAts: intArray(r.recordedAts, 'bigint'),
+            types: textArray(quote, r.types, 'text'),
+            events: textArray(quote, r.events, 'json'),
+            metas: textArray(quote, r.metas, 'json'),
+            hashes: textArray(quote, r.hashes, 'text'),
+            signatures: nullableTextArray(quote, r.signatures, 'text'),
+          })
+        : undefined;
+    const sent = [...prefix, ...(insert ? [insert] : []), ...inline, 'COMMIT'];
+    const results = ([] as QueryResult[]).concat((await client.query(sent.join(';\n'))) as unknown as QueryResult[]);
+    if (insert) for (const row of results[prefixResults]?.rows ?? []) lastPositions.set(`${row.stream_id}\u0000${row.version}`, String(row.position));
+    takeLeases(results, prefixResults + (insert ? 1 : 0));
     const leaseOf = (req: AppendRequest) => {
       const w = req.inline?.lease;
       const got = w?.op === 'acquire' ? leases.get(w.key) : undefined;

@@ -4,9 +4,11 @@ import type { WorkQueue } from '../../ports/work-queue.js';
 import type { SqliteStore } from './open-sqlite-database.js';
 
 // An enqueue while claimed goes to requeue_at, merged in on release: the claimer may have read the
-// instance before the new work arrived, so the work must outlive its release.
+// instance before the new work arrived, so the work must outlive its release. A start run by the
+// host that queues it comes claimed (@owner, @until; null otherwise); an existing row (a start that
+// crashed before its append) keeps its claim: the lease guards the run.
 const ENQUEUE = `
-  INSERT INTO queue (instance_id, due_at) VALUES (@id, @due)
+  INSERT INTO queue (instance_id, due_at, claimed_by, claim_until) VALUES (@id, @due, @owner, @until)
   ON CONFLICT (instance_id) DO UPDATE SET
     due_at     = CASE WHEN claimed_by IS NULL THEN min(due_at, excluded.due_at) ELSE due_at END,
     requeue_at = CASE WHEN claimed_by IS NULL THEN requeue_at ELSE min(coalesce(requeue_at, excluded.due_at), excluded.due_at) END`;
@@ -24,11 +26,6 @@ const CLAIM = `
         WHERE claimed_by IS NOT NULL AND claim_until <= @now ORDER BY claim_until LIMIT @limit)
     ) ORDER BY due_at, instance_id LIMIT @limit)
   RETURNING instance_id, due_at`;
-const ENQUEUE_CLAIMED = `
-  INSERT INTO queue (instance_id, due_at, claimed_by, claim_until) VALUES (@id, @due, @owner, @until)
-  ON CONFLICT (instance_id) DO UPDATE SET
-    due_at     = CASE WHEN claimed_by IS NULL THEN min(due_at, excluded.due_at) ELSE due_at END,
-    requeue_at = CASE WHEN claimed_by IS NULL THEN requeue_at ELSE min(coalesce(requeue_at, excluded.due_at), excluded.due_at) END`;
 const RELEASE_KEEP = `
   UPDATE queue SET
     due_at = min(coalesce(@next, requeue_at), coalesce(requeue_at, @next)),
@@ -47,8 +44,7 @@ const INDEXED_VERSION = 'SELECT version FROM instances WHERE instance_id = ?';
 /** Apply a queue change that rides with an append, inside the append's transaction. */
 export function writeQueueRow(store: SqliteStore, w: QueueWrite): void {
   if (w.op === 'enqueue') {
-    if (w.claim) store.statement(ENQUEUE_CLAIMED).run({ id: w.instanceId, due: w.dueAt, owner: w.claim.owner, until: w.claim.until });
-    else store.statement(ENQUEUE).run({ id: w.instanceId, due: w.dueAt });
+    store.statement(ENQUEUE).run({ id: w.instanceId, due: w.dueAt, owner: w.claim?.owner ?? null, until: w.claim?.until ?? null });
     return;
   }
   releaseRow(store, w.owner, w.instanceId, w.nextDueAt);
@@ -81,7 +77,7 @@ export function createSqliteWorkQueue(store: SqliteStore, onClose?: () => void, 
       )
     : undefined;
   const enqueueAll = db.transaction((items: readonly { instanceId: string; dueAt: number }[]) => {
-    for (const { instanceId, dueAt } of items) store.statement(ENQUEUE).run({ id: instanceId, due: dueAt });
+    for (const { instanceId, dueAt } of items) store.statement(ENQUEUE).run({ id: instanceId, due: dueAt, owner: null, until: null });
   });
   const releaseAll = db.transaction((owner: string, items: readonly { instanceId: string; nextDueAt?: number }[]) => {
     for (const { instanceId, nextDueAt } of items) releaseRow(store, owner, instanceId, nextDueAt);
